@@ -1,0 +1,32 @@
+"""skcromel: scikit-learn transfer learning for small experimental materials datasets."""
+
+from __future__ import annotations
+
+import importlib
+
+from .featurizers import ElementFraction, ElementStats
+
+__version__ = "0.1.0"
+
+# Public names provided by submodules, imported on first use (keeps `import skcromel` fast and
+# lets torch-heavy modules load only when needed).
+_LAZY = {
+    "get_data_home": "skcromel.config",
+    "CompositionError": "skcromel.exceptions",
+    "parse_formula": "skcromel.parsing",
+    "reduced_formulas": "skcromel.parsing",
+    "to_element_matrix": "skcromel.parsing",
+}
+
+__all__ = ["ElementFraction", "ElementStats", "__version__", *_LAZY]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skcromel' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

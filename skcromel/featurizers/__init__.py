@@ -1,0 +1,7 @@
+"""Composition featurizers (scikit-learn transformers)."""
+
+from .base import CompositionTransformer
+from .fraction import ElementFraction
+from .stats import STATS, ElementStats
+
+__all__ = ["CompositionTransformer", "ElementFraction", "ElementStats", "STATS"]

@@ -1,0 +1,534 @@
+"""Composition input: the one place where skcromel turns user input into element amounts.
+
+Accepted input (a *collection* of compositions):
+
+* formula strings — ``"Fe2O3"``, fractional ``"Li0.5Fe0.5PO4"``, parentheses/brackets
+  ``"Ca3(PO4)2"``, ``"K4[Fe(CN)6]"``, hydrates ``"CuSO4·5H2O"``, ``"CuSO4.5H2O"``, ``"CuSO4*5H2O"``,
+  whitespace ``"Fe2 O3"``, Unicode subscripts ``"Fe₂O₃"``, scientific notation ``"Fe1e-3Ni"``;
+* pymatgen :class:`~pymatgen.core.Composition` (species such as ``Fe3+`` count as their element),
+  :class:`~pymatgen.core.Structure` / ``Molecule`` (their composition);
+* ``dict`` mapping element symbols (or pymatgen ``Element``/``Species``) to amounts;
+
+given as a list, tuple, 1-D array, :class:`pandas.Series`, or a one-column 2-D array /
+:class:`pandas.DataFrame` (what :class:`~sklearn.compose.ColumnTransformer` passes).
+
+Rules for the ambiguous ``.`` in a formula: a dot between two digits is a decimal point
+(``Fe0.5``), except when what follows is an (optional) integer multiplier and ``H2O`` and the digits
+before the dot are not ``0`` — ``CuSO4.5H2O`` is copper sulfate pentahydrate, ``Fe0.5H2O`` is
+Fe0.5 H2 O. A dot that is not between digits always separates hydrate parts (``Na2CO3.H2O``).
+A number in front of a hydrate part multiplies it (``5H2O``).
+
+Bad input never becomes a silent NaN: with ``on_error="raise"`` (default) a
+:class:`~skcromel.exceptions.CompositionError` names the row, the value and the reason; with
+``on_error="nan"`` the row is returned as NaN and one warning reports how many rows failed and the
+first examples. Rows are never dropped or reordered.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .elements import SYMBOLS
+from .exceptions import CompositionError, SkcromelWarning
+
+__all__ = [
+    "ON_ERROR_OPTIONS",
+    "ParsedCompositions",
+    "as_composition_array",
+    "parse_formula",
+    "parse_compositions",
+    "to_element_matrix",
+    "reduced_formulas",
+]
+
+ON_ERROR_OPTIONS = ("raise", "nan")
+
+_Z_INDEX = {s: i for i, s in enumerate(SYMBOLS)}  # symbol -> Z - 1
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_HYDRATE_SEPARATORS = re.compile(r"[·•∙⋅*]")
+_SIMPLE = re.compile(r"(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?|\.\d+)?)+")
+_SIMPLE_TOKEN = re.compile(r"([A-Z][a-z]?)(\d+(?:\.\d+)?|\.\d+)?")
+_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_ELEMENT = re.compile(r"[A-Z][a-z]*")
+_LEADING_MULT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(?=[A-Z(\[{])")
+# "4.5H2O" -> hydrate split after the 4 unless the integer part is 0 ("Fe0.5H2O").
+_DOT_HYDRATE = re.compile(r"(?<=\d)\.(?=\d*H2O(?![a-z]))")
+_OPEN = "([{"
+_CLOSE = {")": "(", "]": "[", "}": "{"}
+
+
+# --------------------------------------------------------------------------------------------
+# single formula
+# --------------------------------------------------------------------------------------------
+class _FormulaError(ValueError):
+    """Internal: a reason why one formula string is invalid."""
+
+
+def _split_hydrate(formula: str) -> list[str]:
+    s = _HYDRATE_SEPARATORS.sub("|", formula)
+    out = []
+    i = 0
+    # dots: decimal point only when between digits and not a "<int>.<n>H2O" hydrate
+    for m in re.finditer(r"\.", s):
+        j = m.start()
+        before = s[j - 1] if j > 0 else ""
+        after = s[j + 1] if j + 1 < len(s) else ""
+        if before.isdigit() and after.isdigit():
+            if _DOT_HYDRATE.match(s, j) and not _integer_part_is_zero(s, j):
+                out.append(s[i:j])
+                i = j + 1
+            continue
+        if before.isdigit() and not after.isdigit() and after not in ("", "|"):
+            # "Fe2.O3" or "Na2CO3.H2O": separator
+            out.append(s[i:j])
+            i = j + 1
+            continue
+        if not before.isdigit() and after.isdigit() and (j == 0 or s[j - 1] in "|"):
+            continue  # ".5H2O" at the start of a part: a leading decimal number
+        if not before.isdigit() and after.isdigit():
+            # "(SO4).5H2O" -> decimal subscript of the group; keep as number
+            continue
+        out.append(s[i:j])
+        i = j + 1
+    out.append(s[i:])
+    parts = []
+    for chunk in out:
+        parts.extend(chunk.split("|"))
+    return parts
+
+
+def _integer_part_is_zero(s: str, dot: int) -> bool:
+    k = dot - 1
+    while k >= 0 and s[k].isdigit():
+        k -= 1
+    return s[k + 1 : dot] == "0"
+
+
+def _parse_part(part: str) -> dict[str, float]:
+    """Parse one hydrate-free part (may start with a multiplier)."""
+    mult = 1.0
+    m = _LEADING_MULT.match(part)
+    if m:
+        mult = float(m.group(1))
+        part = part[m.end() :]
+    if not part:
+        raise _FormulaError("empty formula part")
+    if _SIMPLE.fullmatch(part):  # fast path: no brackets, no exponents
+        amounts: dict[str, float] = {}
+        for sym, num in _SIMPLE_TOKEN.findall(part):
+            if sym not in _Z_INDEX:
+                raise _FormulaError(f"unknown element symbol {sym!r}")
+            amounts[sym] = amounts.get(sym, 0.0) + (float(num) if num else 1.0)
+    else:
+        amounts = _parse_nested(part)
+    if mult != 1.0:
+        amounts = {k: v * mult for k, v in amounts.items()}
+    return amounts
+
+
+def _parse_nested(s: str) -> dict[str, float]:
+    stack: list[tuple[str, dict[str, float]]] = [("", {})]
+    i, n = 0, len(s)
+    while i < n:
+        c = s[i]
+        if c in _OPEN:
+            stack.append((c, {}))
+            i += 1
+        elif c in _CLOSE:
+            if len(stack) == 1 or stack[-1][0] != _CLOSE[c]:
+                raise _FormulaError(f"unbalanced bracket {c!r} at position {i}")
+            _, group = stack.pop()
+            i += 1
+            num, i = _read_number(s, i)
+            if not group:
+                raise _FormulaError(f"empty brackets before position {i}")
+            target = stack[-1][1]
+            for k, v in group.items():
+                target[k] = target.get(k, 0.0) + v * num
+        elif c.isupper():
+            m = _ELEMENT.match(s, i)
+            sym = m.group(0)
+            if sym not in _Z_INDEX:
+                # two-letter greedy match failed: try a one-letter symbol ("CO" handled by regex)
+                raise _FormulaError(f"unknown element symbol {sym!r}")
+            i = m.end()
+            num, i = _read_number(s, i)
+            target = stack[-1][1]
+            target[sym] = target.get(sym, 0.0) + num
+        elif c == "-" and i + 1 < n and (s[i + 1].isdigit() or s[i + 1] == "."):
+            raise _FormulaError(f"negative amount at position {i}")
+        elif c.isdigit() or c == ".":
+            raise _FormulaError(f"number without an element at position {i}")
+        else:
+            raise _FormulaError(f"unexpected character {c!r} at position {i}")
+    if len(stack) != 1:
+        raise _FormulaError(f"unclosed bracket {stack[-1][0]!r}")
+    return stack[0][1]
+
+
+def _read_number(s: str, i: int) -> tuple[float, int]:
+    if i < len(s) and s[i] == "-":
+        raise _FormulaError(f"negative amount at position {i}")
+    m = _NUMBER.match(s, i)
+    if not m:
+        return 1.0, i
+    return float(m.group(0)), m.end()
+
+
+@lru_cache(maxsize=200_000)
+def _parse_cached(formula: str) -> tuple[tuple[str, float], ...]:
+    s = formula.translate(_SUBSCRIPTS)
+    s = "".join(s.split())  # all whitespace
+    if not s:
+        raise _FormulaError("empty formula")
+    total: dict[str, float] = {}
+    for part in _split_hydrate(s):
+        if not part:
+            raise _FormulaError("empty part around a hydrate separator")
+        for k, v in _parse_part(part).items():
+            total[k] = total.get(k, 0.0) + v
+    return _finish(total)
+
+
+def _finish(total: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    for k, v in total.items():
+        if not math.isfinite(v):
+            raise _FormulaError(f"non-finite amount for {k}")
+        if v < 0:
+            raise _FormulaError(f"negative amount for {k}")
+    items = tuple((k, float(v)) for k, v in total.items() if v > 0)
+    if not items:
+        raise _FormulaError("no atoms (all amounts are zero)")
+    return items
+
+
+def parse_formula(formula: str) -> dict[str, float]:
+    """Parse one formula string into ``{element symbol: amount}``.
+
+    Raises
+    ------
+    CompositionError
+        If the formula cannot be parsed (the message says why).
+
+    Examples
+    --------
+    >>> parse_formula("CuSO4·5H2O") == {"Cu": 1, "S": 1, "O": 9, "H": 10}
+    True
+    """
+    if not isinstance(formula, str):
+        raise CompositionError("not a string", value=formula)
+    try:
+        return dict(_parse_cached(formula))
+    except _FormulaError as exc:
+        raise CompositionError(str(exc), value=formula) from None
+
+
+# --------------------------------------------------------------------------------------------
+# collections of compositions
+# --------------------------------------------------------------------------------------------
+def as_composition_array(X) -> tuple[np.ndarray, str | None]:
+    """Coerce a collection of compositions to a 1-D object array.
+
+    Returns the array and the column name when ``X`` was a named one-column DataFrame (else None).
+    """
+    name = None
+    if isinstance(X, str) or _is_single_composition(X):
+        raise TypeError(
+            f"expected a 1-D collection of compositions, got a single {type(X).__name__}; "
+            "wrap it in a list, e.g. transform([x])"
+        )
+    if isinstance(X, pd.DataFrame):
+        if X.shape[1] != 1:
+            raise ValueError(
+                f"expected one column of compositions, got a DataFrame with {X.shape[1]} columns "
+                f"{list(X.columns)[:5]}; select the column first (e.g. with ColumnTransformer)"
+            )
+        name = X.columns[0] if isinstance(X.columns[0], str) else None
+        values = X.iloc[:, 0].to_numpy(dtype=object)
+    elif isinstance(X, pd.Series):
+        values = X.to_numpy(dtype=object)
+    elif isinstance(X, np.ndarray):
+        if X.ndim == 2 and X.shape[1] == 1:
+            values = X[:, 0]
+        elif X.ndim == 1:
+            values = X
+        else:
+            raise ValueError(
+                f"expected a 1-D array or a one-column 2-D array of compositions, got shape {X.shape}"
+            )
+        values = values.astype(object, copy=False)
+    elif isinstance(X, Sequence) or hasattr(X, "__iter__"):
+        items = list(X)
+        values = np.empty(len(items), dtype=object)
+        for i, v in enumerate(items):
+            if isinstance(v, (list, tuple, np.ndarray)) and len(v) == 1:
+                v = v[0]  # a row of a one-column 2-D list
+            values[i] = v
+    else:
+        raise TypeError(f"cannot read compositions from {type(X).__name__}")
+    if values.ndim != 1:
+        raise ValueError("compositions must be 1-D")
+    return values, name
+
+
+def _is_single_composition(x) -> bool:
+    return hasattr(x, "composition") or type(x).__name__ == "Composition"
+
+
+@dataclass(frozen=True)
+class ParsedCompositions:
+    """Element amounts of ``n_rows`` compositions in coordinate (sparse) form, sorted by row.
+
+    Attributes
+    ----------
+    n_rows : int
+    row : ndarray of int64, shape (nnz,)
+        Row of each entry; non-decreasing.
+    z : ndarray of int64, shape (nnz,)
+        Element index (atomic number - 1) of each entry.
+    amount : ndarray of float64, shape (nnz,)
+        Amount of the element as given (atoms per formula as written; hydrates expanded).
+    valid : ndarray of bool, shape (n_rows,)
+        False for rows that failed under ``on_error="nan"`` (they have no entries).
+    errors : tuple of CompositionError
+        Up to five example failures (empty unless ``on_error="nan"``); ``valid`` has them all.
+    """
+
+    n_rows: int
+    row: np.ndarray
+    z: np.ndarray
+    amount: np.ndarray
+    valid: np.ndarray
+    errors: tuple = ()
+
+    @property
+    def fraction(self) -> np.ndarray:
+        """Atomic fraction of each entry."""
+        totals = np.bincount(self.row, weights=self.amount, minlength=self.n_rows)
+        return self.amount / totals[self.row]
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Index of the first entry of every *valid* row (for ``np.ufunc.reduceat``)."""
+        counts = np.bincount(self.row, minlength=self.n_rows)
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        return offsets[self.valid]
+
+    def restrict_to(self, allowed: np.ndarray, who: str, on_error: str) -> ParsedCompositions:
+        """Fail rows containing an element whose ``allowed[z]`` is False (unsupported)."""
+        bad_entry = ~allowed[self.z]
+        if not bad_entry.any():
+            return self
+        bad_rows = np.unique(self.row[bad_entry])
+        errors = []
+        for r in bad_rows[:5] if on_error == "nan" else bad_rows[:1]:
+            els = sorted({SYMBOLS[z] for z in self.z[(self.row == r) & bad_entry]})
+            errors.append(
+                CompositionError(f"element(s) {els} not supported by {who}", row=int(r), value=None)
+            )
+        if on_error == "raise":
+            raise errors[0]
+        keep = ~np.isin(self.row, bad_rows)
+        valid = self.valid.copy()
+        valid[bad_rows] = False
+        return ParsedCompositions(
+            self.n_rows,
+            self.row[keep],
+            self.z[keep],
+            self.amount[keep],
+            valid,
+            (self.errors + tuple(errors))[:5],
+        )
+
+
+def _composition_items(value) -> tuple[tuple[str, float], ...]:
+    """Element amounts of one non-string composition-like value."""
+    if hasattr(value, "composition") and not isinstance(value, Mapping):
+        value = value.composition  # Structure, Molecule, ComputedEntry
+    if type(value).__name__ == "Composition" and hasattr(value, "get_el_amt_dict"):
+        return _finish(value.get_el_amt_dict())
+    if isinstance(value, Mapping):
+        total: dict[str, float] = {}
+        for k, v in value.items():
+            sym = getattr(k, "symbol", k)
+            if hasattr(k, "element"):  # pymatgen Species -> its element
+                sym = k.element.symbol
+            if not isinstance(sym, str) or sym not in _Z_INDEX:
+                raise _FormulaError(f"unknown element symbol {sym!r}")
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise _FormulaError(f"amount of {sym} is not a number: {v!r}")
+            total[sym] = total.get(sym, 0.0) + float(v)
+        return _finish(total)
+    raise _FormulaError(f"unsupported input type {type(value).__name__}")
+
+
+def _is_missing(value) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def parse_compositions(X, *, on_error: str = "raise") -> ParsedCompositions:
+    """Parse a collection of compositions into :class:`ParsedCompositions`.
+
+    Strings are parsed once per unique value (cached), so repeated formulas cost nothing.
+    """
+    if on_error not in ON_ERROR_OPTIONS:
+        raise ValueError(f"on_error must be one of {ON_ERROR_OPTIONS}, got {on_error!r}")
+    values, _ = as_composition_array(X)
+    n = len(values)
+    is_str = np.fromiter((type(v) is str for v in values), dtype=bool, count=n)
+    codes = np.empty(n, dtype=np.int64)
+    uniques: list = []
+    if is_str.all():
+        codes[:], uniq = pd.factorize(values)
+        uniques = list(uniq)
+    else:
+        # strings are de-duplicated; every other object gets its own slot
+        str_idx = np.flatnonzero(is_str)
+        if str_idx.size:
+            c, uniq = pd.factorize(values[str_idx])
+            codes[str_idx] = c
+            uniques = list(uniq)
+        other = np.flatnonzero(~is_str)
+        codes[other] = np.arange(len(uniques), len(uniques) + other.size)
+        uniques.extend(values[other])
+
+    parsed: list = [None] * len(uniques)
+    failures: dict[int, str] = {}
+    for u, value in enumerate(uniques):
+        try:
+            if isinstance(value, str):
+                parsed[u] = _parse_cached(value)
+            elif _is_missing(value):
+                raise _FormulaError("missing value (None/NaN)")
+            else:
+                parsed[u] = _composition_items(value)
+        except _FormulaError as exc:
+            failures[u] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - foreign objects may raise anything
+            failures[u] = f"{type(exc).__name__}: {exc}"
+
+    errors: list[CompositionError] = []
+    valid = np.ones(n, dtype=bool)
+    if failures:
+        failed_codes = np.fromiter(failures, dtype=np.int64)
+        bad_rows = np.flatnonzero(np.isin(codes, failed_codes))
+        if on_error == "raise":
+            r = int(bad_rows[0])
+            raise CompositionError(failures[int(codes[r])], row=r, value=values[r])
+        valid[bad_rows] = False
+        errors = [
+            CompositionError(failures[int(codes[r])], row=int(r), value=values[r])
+            for r in bad_rows[:5]
+        ]
+        for u in failures:
+            parsed[u] = ()
+
+    lens_u = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
+    z_u = np.fromiter((_Z_INDEX[s] for p in parsed for s, _ in p), dtype=np.int64)
+    a_u = np.fromiter((a for p in parsed for _, a in p), dtype=np.float64)
+    ptr_u = np.concatenate(([0], np.cumsum(lens_u)[:-1])) if len(parsed) else np.zeros(0, int)
+
+    lens = lens_u[codes] if n else np.zeros(0, dtype=np.int64)
+    total = int(lens.sum())
+    row = np.repeat(np.arange(n, dtype=np.int64), lens)
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+    idx = np.repeat(ptr_u[codes] if n else np.zeros(0, np.int64), lens) + within
+    return ParsedCompositions(n, row, z_u[idx], a_u[idx], valid, tuple(errors))
+
+
+def warn_failed_rows(parsed: ParsedCompositions, who: str) -> None:
+    """Emit one warning summarising rows that became NaN under ``on_error="nan"``."""
+    n_bad = int((~parsed.valid).sum())
+    if n_bad:
+        examples = "; ".join(str(e) for e in parsed.errors[:3])
+        warnings.warn(
+            f"{who}: {n_bad} of {parsed.n_rows} rows could not be featurized and are NaN "
+            f"(on_error='nan'). First: {examples}",
+            SkcromelWarning,
+            stacklevel=3,
+        )
+
+
+def to_element_matrix(
+    X, elements: Sequence[str] = SYMBOLS, *, on_error: str = "raise", normalize: bool = True
+) -> np.ndarray:
+    """Element amounts (or atomic fractions) of each composition as a dense float64 matrix.
+
+    Parameters
+    ----------
+    X : collection of compositions (see module docstring)
+    elements : sequence of str
+        Column order. A composition containing an element outside ``elements`` is an error
+        (``on_error`` decides whether it raises or yields a NaN row).
+    on_error : {"raise", "nan"}
+    normalize : bool, default=True
+        Return atomic fractions (rows sum to 1) instead of amounts as written.
+    """
+    parsed = parse_compositions(X, on_error=on_error)
+    col = np.full(len(SYMBOLS), -1, dtype=np.int64)
+    col[[_Z_INDEX[s] for s in elements]] = np.arange(len(elements))
+    parsed = parsed.restrict_to(col >= 0, f"this element set ({len(elements)} elements)", on_error)
+    out = np.zeros((parsed.n_rows, len(elements)), dtype=np.float64)
+    vals = parsed.fraction if normalize else parsed.amount
+    out[parsed.row, col[parsed.z]] = vals
+    out[~parsed.valid] = np.nan
+    warn_failed_rows(parsed, "to_element_matrix")
+    return out
+
+
+def _format_amount(x: float) -> str:
+    if abs(x - 1.0) < 1e-9:
+        return ""
+    if abs(x - round(x)) < 1e-9:
+        return str(int(round(x)))
+    return f"{x:.6g}"
+
+
+def reduced_formulas(X, *, on_error: str = "raise") -> np.ndarray:
+    """Canonical reduced formula of each composition (for grouping duplicates in CV).
+
+    ``Fe2O3``, ``O3Fe2``, ``Fe4O6`` and ``Fe0.4O0.6`` all give ``"Fe2O3"``. Elements are written in
+    alphabetical order; amounts are reduced to the smallest integers when a multiplier up to 12
+    makes them integral (within 1e-4 relative), otherwise atomic fractions with 6 significant
+    digits are used. Failed rows (``on_error="nan"``) are ``None``.
+    """
+    parsed = parse_compositions(X, on_error=on_error)
+    out = np.empty(parsed.n_rows, dtype=object)
+    frac = parsed.fraction
+    bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))
+    cache: dict[tuple, str] = {}
+    for r in range(parsed.n_rows):
+        a, b = bounds[r], bounds[r + 1]
+        if a == b:
+            out[r] = None
+            continue
+        key = tuple(zip(parsed.z[a:b].tolist(), np.round(frac[a:b], 8).tolist()))
+        if key not in cache:
+            cache[key] = _reduce(key)
+        out[r] = cache[key]
+    return out
+
+
+def _reduce(key: tuple) -> str:
+    items = sorted(((SYMBOLS[z], f) for z, f in key), key=lambda t: t[0])
+    fr = np.array([f for _, f in items])
+    base = fr / fr.min()
+    for mult in range(1, 13):
+        scaled = base * mult
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-4 * scaled):
+            ints = np.round(scaled).astype(int)
+            g = np.gcd.reduce(ints)
+            return "".join(f"{s}{_format_amount(n // g)}" for (s, _), n in zip(items, ints))
+    return "".join(f"{s}{f:.6g}" for (s, f) in items)
