@@ -505,6 +505,7 @@ def reduced_formulas(X, *, on_error: str = "raise") -> np.ndarray:
     digits are used. Failed rows (``on_error="nan"``) are ``None``.
     """
     parsed = parse_compositions(X, on_error=on_error)
+    warn_failed_rows(parsed, "reduced_formulas")
     out = np.empty(parsed.n_rows, dtype=object)
     frac = parsed.fraction
     bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))
