@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -201,9 +201,7 @@ def _load_csv_table(name: str, file: str, citation: str) -> ElementTable:
 
 _LOADERS = {
     "magpie": _load_magpie,
-    "matscholar": lambda: _load_json_embedding(
-        "matscholar", "matscholar-embedding.json", _WESTON
-    ),
+    "matscholar": lambda: _load_json_embedding("matscholar", "matscholar-embedding.json", _WESTON),
     "megnet16": lambda: _load_json_embedding("megnet16", "megnet16.json", _CHEN),
     "mat2vec": lambda: _load_csv_table("mat2vec", "mat2vec.csv", _TSHITOYAN),
     "oliynyk": lambda: _load_csv_table("oliynyk", "oliynyk.csv", _OLIYNYK),
@@ -214,13 +212,15 @@ _LOADERS = {
 PRESETS: tuple[str, ...] = tuple(_LOADERS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(preset: str) -> ElementTable:
     """Load (once per process) the element table of a preset. The arrays are read-only."""
     try:
         loader = _LOADERS[preset]
     except KeyError:
-        raise ValueError(f"unknown element table preset {preset!r}; choose from {PRESETS}") from None
+        raise ValueError(
+            f"unknown element table preset {preset!r}; choose from {PRESETS}"
+        ) from None
     table = loader()
     table.values.setflags(write=False)
     table.supported.setflags(write=False)

@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -186,12 +187,20 @@ def _read_number(s: str, i: int) -> tuple[float, int]:
 
 
 @lru_cache(maxsize=200_000)
-def _parse_cached(formula: str) -> tuple[tuple[str, float], ...]:
+def _parse_cached(formula: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """(element indices, amounts) of one formula; cached because datasets repeat formulas."""
+    if _SIMPLE.fullmatch(formula) and not _DOT_HYDRATE.search(formula):  # "Fe2O3", "Li0.5FePO4"
+        total: dict[str, float] = {}
+        for sym, num in _SIMPLE_TOKEN.findall(formula):
+            if sym not in _Z_INDEX:
+                raise _FormulaError(f"unknown element symbol {sym!r}")
+            total[sym] = total.get(sym, 0.0) + (float(num) if num else 1.0)
+        return _finish(total)
     s = formula.translate(_SUBSCRIPTS)
     s = "".join(s.split())  # all whitespace
     if not s:
         raise _FormulaError("empty formula")
-    total: dict[str, float] = {}
+    total = {}
     for part in _split_hydrate(s):
         if not part:
             raise _FormulaError("empty part around a hydrate separator")
@@ -200,16 +209,19 @@ def _parse_cached(formula: str) -> tuple[tuple[str, float], ...]:
     return _finish(total)
 
 
-def _finish(total: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+def _finish(total: Mapping[str, float]) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    zs, amounts = [], []
     for k, v in total.items():
         if not math.isfinite(v):
             raise _FormulaError(f"non-finite amount for {k}")
         if v < 0:
             raise _FormulaError(f"negative amount for {k}")
-    items = tuple((k, float(v)) for k, v in total.items() if v > 0)
-    if not items:
+        if v > 0:
+            zs.append(_Z_INDEX[k])
+            amounts.append(float(v))
+    if not zs:
         raise _FormulaError("no atoms (all amounts are zero)")
-    return items
+    return tuple(zs), tuple(amounts)
 
 
 def parse_formula(formula: str) -> dict[str, float]:
@@ -228,7 +240,8 @@ def parse_formula(formula: str) -> dict[str, float]:
     if not isinstance(formula, str):
         raise CompositionError("not a string", value=formula)
     try:
-        return dict(_parse_cached(formula))
+        zs, amounts = _parse_cached(formula)
+        return {SYMBOLS[z]: a for z, a in zip(zs, amounts)}
     except _FormulaError as exc:
         raise CompositionError(str(exc), value=formula) from None
 
@@ -282,7 +295,10 @@ def as_composition_array(X) -> tuple[np.ndarray, str | None]:
 
 
 def _is_single_composition(x) -> bool:
-    return hasattr(x, "composition") or type(x).__name__ == "Composition"
+    """A lone pymatgen object (Composition, Structure, Molecule, entry) or dict."""
+    if isinstance(x, (pd.DataFrame, pd.Series, np.ndarray, list, tuple)):
+        return False
+    return isinstance(x, Mapping) or type(x).__module__.startswith("pymatgen")
 
 
 @dataclass(frozen=True)
@@ -351,7 +367,7 @@ class ParsedCompositions:
         )
 
 
-def _composition_items(value) -> tuple[tuple[str, float], ...]:
+def _composition_items(value) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """Element amounts of one non-string composition-like value."""
     if hasattr(value, "composition") and not isinstance(value, Mapping):
         value = value.composition  # Structure, Molecule, ComputedEntry
@@ -433,11 +449,11 @@ def parse_compositions(X, *, on_error: str = "raise") -> ParsedCompositions:
             for r in bad_rows[:5]
         ]
         for u in failures:
-            parsed[u] = ()
+            parsed[u] = ((), ())
 
-    lens_u = np.fromiter((len(p) for p in parsed), dtype=np.int64, count=len(parsed))
-    z_u = np.fromiter((_Z_INDEX[s] for p in parsed for s, _ in p), dtype=np.int64)
-    a_u = np.fromiter((a for p in parsed for _, a in p), dtype=np.float64)
+    lens_u = np.fromiter((len(p[0]) for p in parsed), dtype=np.int64, count=len(parsed))
+    z_u = np.fromiter(chain.from_iterable(p[0] for p in parsed), dtype=np.int64)
+    a_u = np.fromiter(chain.from_iterable(p[1] for p in parsed), dtype=np.float64)
     ptr_u = np.concatenate(([0], np.cumsum(lens_u)[:-1])) if len(parsed) else np.zeros(0, int)
 
     lens = lens_u[codes] if n else np.zeros(0, dtype=np.int64)

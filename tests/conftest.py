@@ -13,7 +13,7 @@ from skcromel.config import get_data_home
 @pytest.fixture(autouse=True)
 def _seed():
     random.seed(0)
-    np.random.seed(0)
+    np.random.seed(0)  # noqa: NPY002 - legacy global RNG used by some libraries
     try:
         import torch
 

@@ -200,7 +200,9 @@ def test_std_dev_matches_matminer():
     vals = load_table("magpie").imputed()
     from skcromel.elements import SYMBOLS
 
-    for i, amounts in enumerate([{"Fe": 2, "O": 3}, {"Na": 1}, {"Li": .5, "Fe": .5, "P": 1, "O": 4}]):
+    for i, amounts in enumerate(
+        [{"Fe": 2, "O": 3}, {"Na": 1}, {"Li": 0.5, "Fe": 0.5, "P": 1, "O": 4}]
+    ):
         P = vals[[SYMBOLS.index(e) for e in amounts]]
         for j in range(P.shape[1]):
             ref = PropertyStats.std_dev(P[:, j], list(amounts.values()))

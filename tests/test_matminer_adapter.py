@@ -20,7 +20,9 @@ def test_featurize_dataframe_matches_transformer():
     out = f.featurize_dataframe(df, "formula", pbar=False)
     assert list(out.columns[:2]) == ["formula", "y"]
     assert list(out.columns[2:]) == f.feature_labels()
-    np.testing.assert_allclose(out.iloc[:, 2:].to_numpy(float), ElementStats().fit_transform(df.formula))
+    np.testing.assert_allclose(
+        out.iloc[:, 2:].to_numpy(float), ElementStats().fit_transform(df.formula)
+    )
 
 
 def test_compositions_and_elemnet_preset():
@@ -38,9 +40,7 @@ def test_errors_raise_or_are_returned():
     f = MatminerFeaturizer(ElementFraction())
     with pytest.raises(CompositionError, match="row 1"):
         f.featurize_dataframe(df, "formula", pbar=False)
-    out = f.featurize_dataframe(
-        df, "formula", pbar=False, ignore_errors=True, return_errors=True
-    )
+    out = f.featurize_dataframe(df, "formula", pbar=False, ignore_errors=True, return_errors=True)
     err_col = out.columns[-1]
     assert "Exceptions" in err_col
     assert out[err_col].iloc[0] == "" and "unknown element symbol 'Xx'" in out[err_col].iloc[1]

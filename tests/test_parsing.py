@@ -158,6 +158,13 @@ def test_single_value_is_rejected_with_a_hint():
         to_element_matrix("Fe2O3")
     with pytest.raises(TypeError, match="wrap it in a list"):
         to_element_matrix(Composition("Fe2O3"))
+    with pytest.raises(TypeError, match="wrap it in a list"):
+        to_element_matrix({"Fe": 2, "O": 3})
+
+
+def test_dataframe_with_a_column_named_composition():
+    df = pd.DataFrame({"composition": ["Fe2O3", "NaCl"]})
+    np.testing.assert_allclose(to_element_matrix(df, ["Fe", "O", "Na", "Cl"])[1], [0, 0, 0.5, 0.5])
 
 
 def test_multi_column_dataframe_is_rejected():

@@ -72,9 +72,7 @@ class CompositionTransformer(TransformerMixin, BaseEstimator):
     # ------------------------------------------------------------------ helpers
     def _check_on_error(self):
         if self.on_error not in ON_ERROR_OPTIONS:
-            raise ValueError(
-                f"on_error must be one of {ON_ERROR_OPTIONS}, got {self.on_error!r}"
-            )
+            raise ValueError(f"on_error must be one of {ON_ERROR_OPTIONS}, got {self.on_error!r}")
 
     def _check_params(self):  # pragma: no cover - overridden
         pass

@@ -59,8 +59,11 @@ class ElementFraction(CompositionTransformer):
         elements = resolve_elements(self.elements)
         col = np.full(len(SYMBOLS), -1, dtype=np.int64)
         col[[SYMBOLS.index(s) for s in elements]] = np.arange(len(elements))
-        label = f"ElementFraction(elements={self.elements!r})" if isinstance(
-            self.elements, str) else "ElementFraction(elements=[...])"
+        label = (
+            f"ElementFraction(elements={self.elements!r})"
+            if isinstance(self.elements, str)
+            else "ElementFraction(elements=[...])"
+        )
         parsed = parsed.restrict_to(col >= 0, label, self.on_error)
         warn_failed_rows(parsed, type(self).__name__)
         shape = (parsed.n_rows, len(elements))

@@ -29,7 +29,11 @@ _ALIASES = {"min": "minimum", "max": "maximum", "ave": "mean", "average": "mean"
 
 # preset -> (default stats, layout, label prefix)
 _PRESET_DEFAULTS = {
-    "magpie": (("minimum", "maximum", "range", "mean", "avg_dev", "mode"), "property", "MagpieData"),
+    "magpie": (
+        ("minimum", "maximum", "range", "mean", "avg_dev", "mode"),
+        "property",
+        "MagpieData",
+    ),
     "oliynyk": (("minimum", "maximum", "range", "mean", "avg_dev", "mode"), "property", "oliynyk"),
     "matscholar": (("mean", "minimum", "maximum"), "stat", "matscholar"),
     "mat2vec": (("mean", "minimum", "maximum"), "stat", "mat2vec"),
@@ -144,65 +148,83 @@ class ElementStats(CompositionTransformer):
         return out
 
 
+#: Rows featurized per chunk: bounds memory to about chunk x elements-per-row x properties floats.
+_CHUNK_ROWS = 16_384
+
+
 def _weighted_stats(parsed: ParsedCompositions, table: np.ndarray, stats) -> list[np.ndarray]:
-    """All requested statistics, vectorised over entries with ``ufunc.reduceat``."""
+    """All requested statistics for the valid rows, vectorised.
+
+    Rows are bucketed by their number of elements k, so every bucket is a dense
+    (rows, k, properties) block reduced along axis 1 — no Python loop over rows, no padding.
+    Work proceeds in chunks of rows so memory stays bounded for any input size.
+    """
     n_valid = int(parsed.valid.sum())
+    n_props = table.shape[1]
+    out = [np.empty((n_valid, n_props)) for _ in stats]
     if n_valid == 0:
-        return [np.empty((0, table.shape[1])) for _ in stats]
-    starts = parsed.starts
+        return out
     pos = np.cumsum(parsed.valid) - 1
-    r = pos[parsed.row]  # entry -> index among valid rows
-    V = table[parsed.z]  # (nnz, n_props)
-    amount = parsed.amount
-    w = parsed.fraction[:, None]
+    r = pos[parsed.row]  # entry -> index among valid rows (non-decreasing)
+    counts = np.bincount(r, minlength=n_valid)
+    frac = parsed.fraction
+    bounds = np.searchsorted(r, np.arange(0, n_valid + _CHUNK_ROWS, _CHUNK_ROWS).clip(max=n_valid))
+    for e0, e1 in zip(bounds[:-1], bounds[1:]):
+        if e0 == e1:
+            continue
+        rr = r[e0:e1]
+        order = np.argsort(counts[rr], kind="stable") + e0  # entries grouped by k, rows kept whole
+        ks = counts[r[order]]
+        for k in np.unique(ks):
+            idx = order[ks == k]
+            rows = r[idx[::k]]
+            V = table[parsed.z[idx]].reshape(-1, k, n_props)
+            w = frac[idx].reshape(-1, k, 1)
+            n = parsed.amount[idx].reshape(-1, k, 1)
+            for j, block in enumerate(_bucket_stats(V, w, n, stats)):
+                out[j][rows] = block
+    return out
+
+
+def _bucket_stats(V: np.ndarray, w: np.ndarray, n: np.ndarray, stats):
+    """Statistics of a (rows, k, properties) block; w: fractions, n: amounts, both (rows, k, 1)."""
     cache: dict[str, np.ndarray] = {}
 
-    def mean():
-        if "mean" not in cache:
-            cache["mean"] = np.add.reduceat(w * V, starts, axis=0)
-        return cache["mean"]
+    def get(name, fn):
+        if name not in cache:
+            cache[name] = fn()
+        return cache[name]
 
-    def minimum():
-        if "minimum" not in cache:
-            cache["minimum"] = np.minimum.reduceat(V, starts, axis=0)
-        return cache["minimum"]
-
-    def maximum():
-        if "maximum" not in cache:
-            cache["maximum"] = np.maximum.reduceat(V, starts, axis=0)
-        return cache["maximum"]
-
-    def dev():
-        return V - mean()[r]
-
-    out = []
+    mean = lambda: get("mean", lambda: (w * V).sum(axis=1))  # noqa: E731
+    vmin = lambda: get("minimum", lambda: V.min(axis=1))  # noqa: E731
+    vmax = lambda: get("maximum", lambda: V.max(axis=1))  # noqa: E731
+    dev = lambda: get("dev", lambda: V - mean()[:, None, :])  # noqa: E731
+    k = V.shape[1]
     for s in stats:
         if s == "minimum":
-            out.append(minimum())
+            yield vmin()
         elif s == "maximum":
-            out.append(maximum())
+            yield vmax()
         elif s == "range":
-            out.append(maximum() - minimum())
+            yield vmax() - vmin()
         elif s == "mean":
-            out.append(mean())
+            yield mean()
         elif s == "avg_dev":
-            out.append(np.add.reduceat(w * np.abs(dev()), starts, axis=0))
+            yield (w * np.abs(dev())).sum(axis=1)
         elif s == "var":
-            out.append(np.add.reduceat(w * dev() ** 2, starts, axis=0))
+            yield (w * dev() ** 2).sum(axis=1)
         elif s == "sum":
-            out.append(np.add.reduceat(amount[:, None] * V, starts, axis=0))
+            yield (n * V).sum(axis=1)
         elif s == "mode":
-            top = np.maximum.reduceat(amount, starts)[r]
-            is_top = np.abs(amount - top) <= 1e-8 + 1e-5 * np.abs(top)  # np.isclose, as matminer
-            out.append(np.minimum.reduceat(np.where(is_top[:, None], V, np.inf), starts, axis=0))
+            top = n.max(axis=1, keepdims=True)
+            is_top = np.abs(n - top) <= 1e-8 + 1e-5 * np.abs(top)  # np.isclose, as matminer
+            yield np.where(is_top, V, np.inf).min(axis=1)
         elif s == "std_dev":
-            sw = np.add.reduceat(amount, starts)
-            sw2 = np.add.reduceat(amount**2, starts)
-            n_el = np.diff(np.append(starts, len(amount)))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                beta = np.where(n_el > 1, sw / (sw**2 - sw2), 0.0)
-            sq = np.add.reduceat(amount[:, None] * dev() ** 2, starts, axis=0)
-            out.append(np.sqrt(np.where(n_el[:, None] > 1, beta[:, None] * sq, 0.0)))
+            if k == 1:
+                yield np.zeros((V.shape[0], V.shape[2]))
+            else:
+                sw = n.sum(axis=1)
+                beta = sw / (sw**2 - (n**2).sum(axis=1))
+                yield np.sqrt(beta * (n * dev() ** 2).sum(axis=1))
         else:  # pragma: no cover - validated earlier
             raise ValueError(s)
-    return out

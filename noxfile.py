@@ -1,0 +1,55 @@
+"""Developer sessions: ``nox -s lint tests``. Virtualenvs use pip (it sees the local CPU torch wheel)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "virtualenv"
+nox.options.sessions = ["lint", "tests"]
+TORCH = "torch==2.13.0"
+
+
+def _install(session: nox.Session, extras: str = "test,plot") -> None:
+    session.install(TORCH)
+    session.install("-e", f".[{extras}]")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", "skcromel", "tests", "benchmarks")
+    session.run("ruff", "format", "--check", "skcromel", "tests", "benchmarks")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Default suite: not slow, no GPU (< 10 minutes on 2 cores)."""
+    _install(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def tests_slow(session: nox.Session) -> None:
+    """Long tests (training, full datasets): needs SKCROMEL_DATA_HOME for most."""
+    _install(session)
+    session.run("pytest", "-m", "slow", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Strict documentation build (MkDocs + mkdocstrings)."""
+    _install(session, "docs,plot")
+    session.run("mkdocs", "build", "--strict")
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Speed benchmarks (ratios against the tool a user would otherwise pick)."""
+    _install(session, "benchmarks,plot")
+    session.run("python", "benchmarks/featurize_speed.py", *session.posargs)
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    session.install("build")
+    session.run("python", "-m", "build")
