@@ -1,0 +1,328 @@
+"""Cross-property transfer benchmark on the 41 CrossPropertyTL data sets.
+
+For each data set (39 JARVIS-DFT + 2 experimental, ``crossprop/CrossPropertyTL/data``) and split:
+
+* ``paper``: the published ``*_training_set.csv`` / ``*_test_set.csv`` files (polymorphs and repeated
+  formulas may straddle train and test, as in the paper);
+* ``grouped``: train+test pooled and re-split 90/10 by reduced formula (``GroupShuffleSplit``,
+  ``--seed``), so no formula is in both parts;
+
+it fits the selected methods on the training part and reports test MAE:
+
+* ``base``: predict the training mean (checks the data against the paper's "Base" column);
+* ``scratch``: :class:`~skcromel.cross_property.ElemNetRegressor` from random initialisation;
+* ``tl:<source>``: :class:`~skcromel.cross_property.CrossPropertyRegressor` fine-tuned from a
+  pretrained source (all layers trained, output layer re-initialised);
+* ``feat:<source>``: frozen activations (:class:`~skcromel.cross_property.CrossPropertyFeaturizer`,
+  ``--feature-layers``) + scikit-learn ``HistGradientBoostingRegressor`` (absolute-error loss).
+
+Results are cached one JSON line per (dataset, split, method, settings) in ``--out/results.jsonl``;
+re-running skips what is cached (resume). A markdown table (``results.md``) with the paper's numbers
+from ``crossprop/datasets_manifest.csv`` and a plot (``results.png``) are written to ``--out``.
+
+Example (the CPU run recorded in docs/cross_property.md)::
+
+    python benchmarks/cross_property_benchmark.py \
+        --datasets expt_deltae,expt_bandgap,exfoliation_energy,piezo_max_dij,piezo_max_eij \
+        --methods base,scratch,tl:elemnet-small-mp-eform,tl:elemnet-small-mp-gap \
+        --split both --epochs 40 --patience 10 --lr 5e-4 --batch-size 32
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.model_selection import GroupShuffleSplit
+from sklearn.pipeline import make_pipeline
+
+from skcromel.config import get_data_home
+from skcromel.cross_property import (
+    CrossPropertyFeaturizer,
+    CrossPropertyRegressor,
+    ElemNetRegressor,
+)
+from skcromel.parsing import reduced_formulas
+
+MANIFEST = "crossprop/datasets_manifest.csv"
+DATA_DIR = "crossprop/CrossPropertyTL/data"
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "cross_property"
+
+
+def load_manifest(data_home: Path) -> pd.DataFrame:
+    return pd.read_csv(data_home / MANIFEST).set_index("repo_dir")
+
+
+def load_split(data_home: Path, row: pd.Series, split: str, seed: int):
+    """(X_train, y_train, X_test, y_test) as object / float arrays."""
+    folder = data_home / DATA_DIR / row.name
+    tr = pd.read_csv(folder / row["train_file"])
+    te = pd.read_csv(folder / row["test_file"])
+    col = row["target_column"]
+    # a handful of Excel-mangled formulas ('2-Feb') cannot be parsed: drop them, and say so
+    parts = []
+    for df in (tr, te):
+        red = reduced_formulas(df["pretty_comp"].astype(str), on_error="nan")
+        ok = pd.notna(red) & np.isfinite(df[col].to_numpy(dtype=float))
+        parts.append((df.loc[ok, "pretty_comp"].to_numpy(dtype=object),
+                      df.loc[ok, col].to_numpy(dtype=float), red[ok]))  # fmt: skip
+    (Xtr, ytr, gtr), (Xte, yte, gte) = parts
+    if split == "paper":
+        return Xtr, ytr, Xte, yte
+    if split != "grouped":
+        raise ValueError(f"unknown split {split!r}")
+    X = np.concatenate([Xtr, Xte])
+    y = np.concatenate([ytr, yte])
+    g = np.concatenate([gtr, gte])
+    test_size = len(Xte) / len(X)
+    a, b = next(GroupShuffleSplit(1, test_size=test_size, random_state=seed).split(X, groups=g))
+    return X[a], y[a], X[b], y[b]
+
+
+def make_method(method: str, args, seed: int):
+    common = dict(
+        max_epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        validation_fraction=0.1,
+        patience=args.patience,
+        device=args.device,
+        random_state=seed,
+    )
+    if method == "scratch":
+        return ElemNetRegressor(args.variant, **common)
+    kind, _, source = method.partition(":")
+    if kind == "tl":
+        return CrossPropertyRegressor(source, **common)
+    if kind == "feat":
+        layers = tuple(int(v) for v in args.feature_layers.split(","))
+        return make_pipeline(
+            CrossPropertyFeaturizer(source, layer=layers),
+            HistGradientBoostingRegressor(
+                loss="absolute_error", max_iter=500, learning_rate=0.05, random_state=seed
+            ),
+        )
+    raise ValueError(f"unknown method {method!r}")
+
+
+def settings_key(method: str, args, seed: int) -> str:
+    if method == "base":
+        return f"base|s{seed}"
+    s = f"{method}|e{args.epochs}|p{args.patience}|lr{args.lr}|b{args.batch_size}|s{seed}"
+    if method == "scratch":
+        s += f"|{args.variant}"
+    if method.startswith("feat:"):
+        s = f"{method}|layers{args.feature_layers}|hgb-l1|s{seed}"
+    return s
+
+
+def _seeds(args) -> list[int]:
+    return [int(v) for v in str(args.seeds).split(",") if v.strip()]
+
+
+def _evaluate(method: str, args, seed: int, data) -> dict:
+    Xtr, ytr, Xte, yte = data
+    t0 = time.perf_counter()
+    extra = {}
+    if method == "base":
+        pred = np.full(len(yte), ytr.mean())
+    else:
+        est = make_method(method, args, seed).fit(Xtr, ytr)
+        pred = est.predict(Xte)
+        extra["epochs_run"] = getattr(est, "n_epochs_", None)
+    return {
+        "method": method,
+        "seed": seed,
+        "mae": float(np.mean(np.abs(pred - yte))),
+        "n_train": len(ytr),
+        "n_test": len(yte),
+        "fit_time_s": round(time.perf_counter() - t0, 2),
+        "torch_threads": torch.get_num_threads(),
+        **extra,
+    }
+
+
+def read_cache(path: Path) -> dict:
+    out = {}
+    if path.is_file():
+        for line in path.read_text().splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                out[(rec["dataset"], rec["split"], rec["key"])] = rec
+    return out
+
+
+def run(args) -> list[dict]:
+    data_home = get_data_home(args.data_home)
+    manifest = load_manifest(data_home)
+    names = list(manifest.index) if args.datasets == "all" else args.datasets.split(",")
+    unknown = [n for n in names if n not in manifest.index]
+    if unknown:
+        raise SystemExit(f"unknown datasets {unknown}; known: {list(manifest.index)}")
+    splits = ["paper", "grouped"] if args.split == "both" else [args.split]
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache_file = out / "results.jsonl"
+    cache = read_cache(cache_file)
+    for name in names:
+        row = manifest.loc[name]
+        for split in splits:
+            for seed in _seeds(args):
+                data = None
+                for method in methods:
+                    key = settings_key(method, args, seed)
+                    if (name, split, key) in cache or args.report_only:
+                        continue
+                    if data is None:
+                        data = load_split(data_home, row, split, seed)
+                    rec = _evaluate(method, args, seed, data)
+                    rec.update(dataset=name, paper_name=row["paper_name"], split=split, key=key)
+                    cache[(name, split, key)] = rec
+                    with open(cache_file, "a") as fh:
+                        fh.write(json.dumps(rec) + "\n")
+                    print(f"{name:>20s} {split:>7s} s{seed} {method:>30s}  MAE {rec['mae']:.4f}"
+                          f"  ({rec['fit_time_s']} s)", flush=True)  # fmt: skip
+    # report only the records of this invocation's settings (the cache may hold other settings)
+    # (with --report-only: every cached seed of these settings)
+    seeds = _seeds(args)
+    return [
+        r
+        for r in cache.values()
+        if r["dataset"] in names
+        and r["split"] in splits
+        and r["method"] in methods
+        and (args.report_only or r.get("seed", 0) in seeds)
+        and r["key"] == settings_key(r["method"], args, r.get("seed", 0))
+    ]
+
+
+def write_report(records: list[dict], args) -> None:
+    data_home = get_data_home(args.data_home)
+    manifest = load_manifest(data_home)
+    out = Path(args.out)
+    df = pd.DataFrame(records)
+    if df.empty:
+        return
+    table = df.pivot_table(index=["dataset", "split"], columns="method", values="mae")
+    std = df.pivot_table(index=["dataset", "split"], columns="method", values="mae", aggfunc="std")
+    cnt = df.pivot_table(
+        index=["dataset", "split"], columns="method", values="mae", aggfunc="count"
+    )
+    cols = [c for c in ["base", "scratch"] if c in table.columns]
+    cols += sorted(c for c in table.columns if c not in cols)
+    table = table[cols].sort_index(level=[0, 1], ascending=[True, False])  # paper, then grouped
+    paper = manifest[["paper_name", "unit", "paper_base_mae", "paper_best_sc_mae",
+                      "paper_best_tl_mae"]]  # fmt: skip
+    table = table.join(paper, on="dataset")
+    n = df.groupby(["dataset", "split"])[["n_train", "n_test"]].first()
+    table = table.join(n)
+
+    def cell(idx, c):
+        m = table.loc[idx, c]
+        if pd.isna(m):
+            return ""
+        k = cnt.loc[idx, c] if c in cnt.columns and idx in cnt.index else 1
+        if k > 1:
+            return f"{m:.4g} ± {std.loc[idx, c]:.2g} ({int(k)})"
+        return f"{m:.4g}"
+
+    lines = [
+        "| data set | split | n train / test | unit | "
+        + " | ".join(cols)
+        + " | paper base | paper SC | paper TL |",
+        "|---" * (len(cols) + 7) + "|",
+    ]
+    for idx, r in table.iterrows():
+        ds, split = idx
+        vals = " | ".join(cell(idx, c) for c in cols)
+        ref = " | ".join(
+            f"{r[c]:.4g}" if split == "paper" else "–"
+            for c in ("paper_base_mae", "paper_best_sc_mae", "paper_best_tl_mae")
+        )
+        lines.append(
+            f"| {r['paper_name']} (`{ds}`) | {split} | {int(r['n_train'])} / {int(r['n_test'])} "
+            f"| {r['unit']} | {vals} | {ref} |"
+        )
+    digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
+    header = [
+        "# Cross-property benchmark results (test MAE)",
+        "",
+        "Generated by `benchmarks/cross_property_benchmark.py` from `results.jsonl`"
+        f" (table hash {digest}). Paper columns: Gupta et al. 2021, Table 4/5, via",
+        "`crossprop/datasets_manifest.csv` (their SC/TL are the best of many configurations and",
+        "full-size ElemNet sources trained on OQMD; see docs/cross_property.md for our settings).",
+        "Settings per method are in the `key` field of each cached record; `m ± s (k)` is the",
+        "mean ± std over k seeds (for `grouped`, each seed is also a different re-split). Paper",
+        "numbers exist only for the paper split.",
+        "",
+    ]
+    (out / "results.md").write_text("\n".join(header + lines) + "\n")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:  # pragma: no cover
+        return
+    methods = [c for c in cols if c != "base"]
+    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(table)), 4))
+    labels = [f"{i[0]}\n{i[1]}" for i in table.index]
+    width = 0.8 / (len(methods) + 1)
+    x = np.arange(len(table))
+    ref = table["paper_best_tl_mae"].to_numpy()
+    for k, m in enumerate(methods):
+        ax.bar(x + k * width, table[m].to_numpy() / ref, width, label=m)
+    ax.bar(x + len(methods) * width, table["paper_best_sc_mae"].to_numpy() / ref, width,
+           label="paper SC", color="grey")  # fmt: skip
+    ax.axhline(1.0, color="k", lw=0.8, ls="--", label="paper TL")
+    ax.set_xticks(x + 0.4 - width / 2, labels, fontsize=7)
+    ax.set_ylim(0, 3)  # bars above 3x the paper's TL MAE are clipped
+    ax.set_ylabel("test MAE / paper TL MAE (clipped at 3)")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "results.png", dpi=120)
+    plt.close(fig)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--datasets", default="all", help="comma list of folder names, or 'all'")
+    p.add_argument("--methods", default="base,scratch,tl:elemnet-small-mp-eform")
+    p.add_argument("--split", default="both", choices=["paper", "grouped", "both"])
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument("--patience", type=int, default=30)
+    p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--variant", default="elemnet-small", choices=["elemnet", "elemnet-small"])
+    p.add_argument("--feature-layers", default="-3,-1")
+    p.add_argument("--device", default="auto")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument(
+        "--seeds",
+        default="0",
+        help="comma list; each seed = one repetition "
+        "(model seed, and the re-split seed of the grouped split)",
+    )
+    p.add_argument("--data-home", default=None)
+    p.add_argument(
+        "--report-only", action="store_true", help="only rebuild results.md/png from the cache"
+    )
+    p.add_argument("--out", default=str(DEFAULT_OUT))
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    records = run(args)
+    write_report(records, args)
+    print(f"report: {Path(args.out) / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
