@@ -16,6 +16,11 @@ _LAZY = {
     "parse_formula": "skcromel.parsing",
     "reduced_formulas": "skcromel.parsing",
     "to_element_matrix": "skcromel.parsing",
+    # Center-Environment structure features and perovskite screening (Li et al. 2023)
+    "CenterEnvironmentFeaturizer": "skcromel.structure.center_environment",
+    "ce_property_table": "skcromel.structure.ce_properties",
+    "prototype_structure": "skcromel.structure.prototypes",
+    "screen_perovskites": "skcromel.screening",
 }
 
 __all__ = ["ElementFraction", "ElementStats", "__version__", *_LAZY]
