@@ -6,7 +6,7 @@ The baseline numbers in ``docs/benchmarks/`` (dummy and rf_magpie, leak-free gro
 3 seeds, on Kingsbury and EFE)::
 
     export SKCROMEL_DATA_HOME=/path/to/shared/data
-    python benchmarks/run_suite.py baselines    # cache: benchmarks/results, report: docs/benchmarks
+    python benchmarks/run_suite.py baselines  # cache: benchmarks/results, report: docs/benchmarks/baselines
 
 Other suites: ``suite14`` (all 14 experimental datasets), ``efe-cromel`` (EFE under the CroMEL
 published 5-fold seed-0 protocol), ``crossprop-expt`` (CrossPropertyTL experimental sets, paper
@@ -48,7 +48,9 @@ def main(argv=None) -> int:
     parser.add_argument("suite", choices=sorted(SUITES))
     parser.add_argument("--models", nargs="+", default=["dummy", "rf_magpie"])
     parser.add_argument("--out", default="benchmarks/results", help="fold cache + CSVs")
-    parser.add_argument("--report-dir", default="docs/benchmarks", help="markdown + plots")
+    parser.add_argument(
+        "--report-dir", default=None, help="markdown + plots (default docs/benchmarks/<suite>)"
+    )
     parser.add_argument("--datasets", nargs="+", default=None, help="override the suite's datasets")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--n-jobs", type=int, default=1)
@@ -92,8 +94,9 @@ def main(argv=None) -> int:
         result = run_benchmark(args.models, datasets, **kwargs)
     elapsed = time.time() - t0
     command = "python benchmarks/run_suite.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    report_dir = args.report_dir or f"docs/benchmarks/{args.suite}"
     path = write_report(
-        result, args.report_dir, title=f"skcromel benchmark: {args.suite}", command=command
+        result, report_dir, title=f"skcromel benchmark: {args.suite}", command=command
     )
     print(markdown_table(summarize(result.folds)))
     print(f"wall time {elapsed:.0f} s; report: {path}")

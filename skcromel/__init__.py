@@ -16,6 +16,15 @@ _LAZY = {
     "parse_formula": "skcromel.parsing",
     "reduced_formulas": "skcromel.parsing",
     "to_element_matrix": "skcromel.parsing",
+    # datasets, splitting and benchmarks
+    "load_dataset": "skcromel.datasets",
+    "list_datasets": "skcromel.datasets",
+    "load_kingsbury": "skcromel.datasets",
+    "FormulaGroupKFold": "skcromel.model_selection",
+    "RepeatedFormulaGroupKFold": "skcromel.model_selection",
+    "CroMELKFold": "skcromel.model_selection",
+    "run_benchmark": "skcromel.benchmark",
+    "register_model": "skcromel.benchmark",
     # Center-Environment structure features and perovskite screening (Li et al. 2023)
     "CenterEnvironmentFeaturizer": "skcromel.structure.center_environment",
     "ce_property_table": "skcromel.structure.ce_properties",

@@ -186,8 +186,11 @@ def test_extra_inputs_and_classification():
     res = run_benchmark(
         ["dummy", "rf_magpie"], [clf], seeds=(0,), n_splits=3, quick=True, progress=False
     )
-    assert {"roc_auc", "accuracy"} <= set(res.folds.columns)
+    assert {"roc_auc", "roc_auc_labels", "accuracy"} <= set(res.folds.columns)
     assert res.folds.loc[res.folds.model == "dummy", "roc_auc"].eq(0.5).all()
+    # matbench convention: ROC-AUC of the predicted labels (balanced accuracy for two classes)
+    rf = res.folds[res.folds.model == "rf_magpie"]
+    assert (rf["roc_auc_labels"] > 0.5).all()
     assert "ROC-AUC" in markdown_table(summarize(res.folds))
 
 

@@ -281,8 +281,11 @@ def _metrics(y_true, y_pred, y_score, task) -> dict:
 
     if task == "classification":
         out = {"accuracy": accuracy_score(y_true, y_pred)}
-        if y_score is not None and len(np.unique(y_true)) == 2:
-            out["roc_auc"] = roc_auc_score(y_true, y_score)
+        if len(np.unique(y_true)) == 2:
+            # matbench's convention: ROC-AUC of the predicted *labels* (= balanced accuracy)
+            out["roc_auc_labels"] = roc_auc_score(y_true, y_pred)
+            if y_score is not None:
+                out["roc_auc"] = roc_auc_score(y_true, y_score)
         return out
     return {
         "mae": mean_absolute_error(y_true, y_pred),
