@@ -14,6 +14,7 @@ Methods:
   (imported, mean path), fine-tuned with the head Linear 64 -> LeakyReLU -> Linear 1;
 * ``own:<file>``: a source written by ``benchmarks/cromel_pretrain.py`` (``--own``);
 * ``scratch``: the same network, random initialisation;
+* with ``--ensemble``: the mean prediction of all transfer models (``ref-*`` and ``own:*``);
 * ``rf-600d``: RandomForestRegressor (``--rf-trees``, default 500; ``--rf-max-features``, default
   1.0) on the 600-d matscholar mean/min/max descriptor.
 
@@ -53,6 +54,7 @@ def main(argv=None):
     p.add_argument("--own", nargs="*", default=[], help="skcromel CroMEL checkpoints to compare")
     p.add_argument("--methods", nargs="*", default=None, help="subset of method names to run")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ensemble", action="store_true", help="also average the transfer models")
     p.add_argument("--rf-trees", type=int, default=500)
     p.add_argument("--rf-max-features", type=float, default=1.0)
     args = p.parse_args(argv)
@@ -80,9 +82,11 @@ def main(argv=None):
     D = composition_descriptor(X)
 
     rows = []
+    preds = {}
     for name, est in methods.items():
         t0 = time.perf_counter()
         r2s, maes = [], []
+        preds[name] = np.full(len(y), np.nan)
         for tr, te in folds:
             if est == "rf":
                 m = RandomForestRegressor(
@@ -91,6 +95,7 @@ def main(argv=None):
                 pred = m.predict(D[te])
             else:
                 pred = clone(est).fit(X[tr], y[tr]).predict(X[te])
+            preds[name][te] = pred
             r2s.append(r2_score(y[te], pred))
             maes.append(mean_absolute_error(y[te], pred))
         dt = time.perf_counter() - t0
@@ -99,6 +104,17 @@ def main(argv=None):
             f"{name:<40} R2 {np.mean(r2s):.3f} ± {np.std(r2s):.3f}  MAE {np.mean(maes):.4f} ± "
             f"{np.std(maes):.4f}  folds R2 {np.round(r2s, 3).tolist()}  ({dt:.0f} s)",
             flush=True,
+        )
+    transfer = [k for k in preds if k.startswith(("own:", "ref-"))]
+    if args.ensemble and len(transfer) > 1:
+        ens = np.mean([preds[k] for k in transfer], axis=0)
+        r2s = [r2_score(y[te], ens[te]) for _, te in folds]
+        maes = [mean_absolute_error(y[te], ens[te]) for _, te in folds]
+        name = "mean of " + " + ".join(transfer)
+        rows.append((name, np.mean(r2s), np.std(r2s), np.mean(maes), np.std(maes), 0.0))
+        print(
+            f"{name}: R2 {np.mean(r2s):.3f} ± {np.std(r2s):.3f}  MAE {np.mean(maes):.4f} ± "
+            f"{np.std(maes):.4f}  folds R2 {np.round(r2s, 3).tolist()}"
         )
     print("\n| method | R² | MAE (eV/atom) |\n|---|---|---|")
     for name, r2, r2s, mae, maes, _ in rows:

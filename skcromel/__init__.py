@@ -25,6 +25,12 @@ _LAZY = {
     "CroMELKFold": "skcromel.model_selection",
     "run_benchmark": "skcromel.benchmark",
     "register_model": "skcromel.benchmark",
+    # CroMEL (Na 2025)
+    "CroMELPretrainer": "skcromel.cromel",
+    "CroMELFeaturizer": "skcromel.cromel",
+    "CroMELRegressor": "skcromel.cromel",
+    "load_reference_checkpoint": "skcromel.cromel_import",
+    "structure_to_graph": "skcromel.graphs",
     # Center-Environment structure features and perovskite screening (Li et al. 2023)
     "CenterEnvironmentFeaturizer": "skcromel.structure.center_environment",
     "ce_property_table": "skcromel.structure.ce_properties",
