@@ -5,7 +5,7 @@ For each data set (39 JARVIS-DFT + 2 experimental, ``crossprop/CrossPropertyTL/d
 * ``paper``: the published ``*_training_set.csv`` / ``*_test_set.csv`` files (polymorphs and repeated
   formulas may straddle train and test, as in the paper);
 * ``grouped``: train+test pooled and re-split 90/10 by reduced formula (``GroupShuffleSplit``,
-  ``--seed``), so no formula is in both parts;
+  one re-split per ``--seeds`` entry), so no formula is in both parts;
 
 it fits the selected methods on the training part and reports test MAE:
 
@@ -25,7 +25,7 @@ Example (the CPU run recorded in docs/cross_property.md)::
     python benchmarks/cross_property_benchmark.py \
         --datasets expt_deltae,expt_bandgap,exfoliation_energy,piezo_max_dij,piezo_max_eij \
         --methods base,scratch,tl:elemnet-small-mp-eform,tl:elemnet-small-mp-gap \
-        --split both --epochs 40 --patience 10 --lr 5e-4 --batch-size 32
+        --split both --epochs 40 --patience 8 --lr 1e-3 --batch-size 64 --seeds 0,1,2
 """
 
 from __future__ import annotations
@@ -264,7 +264,7 @@ def write_report(records: list[dict], args) -> None:
         "numbers exist only for the paper split.",
         "",
     ]
-    (out / "results.md").write_text("\n".join(header + lines) + "\n")
+    (out / f"{args.report_name}.md").write_text("\n".join(header + lines) + "\n")
     try:
         import matplotlib
 
@@ -288,7 +288,7 @@ def write_report(records: list[dict], args) -> None:
     ax.set_ylabel("test MAE / paper TL MAE (clipped at 3)")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "results.png", dpi=120)
+    fig.savefig(out / f"{args.report_name}.png", dpi=120)
     plt.close(fig)
 
 
@@ -312,6 +312,7 @@ def main(argv=None) -> int:
         "(model seed, and the re-split seed of the grouped split)",
     )
     p.add_argument("--data-home", default=None)
+    p.add_argument("--report-name", default="results", help="basename of the .md/.png report")
     p.add_argument(
         "--report-only", action="store_true", help="only rebuild results.md/png from the cache"
     )
@@ -320,7 +321,7 @@ def main(argv=None) -> int:
     torch.set_num_threads(args.threads)
     records = run(args)
     write_report(records, args)
-    print(f"report: {Path(args.out) / 'results.md'}")
+    print(f"report: {Path(args.out) / (args.report_name + '.md')}")
     return 0
 
 

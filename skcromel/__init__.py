@@ -25,6 +25,17 @@ _LAZY = {
     "CroMELKFold": "skcromel.model_selection",
     "run_benchmark": "skcromel.benchmark",
     "register_model": "skcromel.benchmark",
+    # torch regressors, pretrained sources, cross-property transfer (Gupta et al. 2021)
+    "TorchRegressor": "skcromel.nn",
+    "MLPRegressorTorch": "skcromel.nn",
+    "ElemNetRegressor": "skcromel.cross_property",
+    "CrossPropertyRegressor": "skcromel.cross_property",
+    "CrossPropertyFeaturizer": "skcromel.cross_property",
+    "list_pretrained": "skcromel.registry",
+    "load_pretrained": "skcromel.registry",
+    "register_source": "skcromel.registry",
+    "register_architecture": "skcromel.registry",
+    "pretrain_elemnet": "skcromel.pretrain",
     # CroMEL (Na 2025)
     "CroMELPretrainer": "skcromel.cromel",
     "CroMELFeaturizer": "skcromel.cromel",

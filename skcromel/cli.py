@@ -5,6 +5,7 @@ Commands
 featurize   compositions in a CSV/XLSX column -> feature table (CSV)
 presets     list featurizer presets
 demo        the main job: featurize and model a dataset that ships with pymatgen
+pretrain    train a source model (e.g. ElemNet) on a composition -> property table
 benchmark   run models x datasets under a named (published or leak-free) protocol
 screen-perovskites   tolerance / octahedral factor screening of ABO3 candidates
 """
@@ -117,9 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _extension_registrars():
     """Sub-commands contributed by other skcromel modules (imported only when the CLI runs)."""
     from .benchmark import add_benchmark_subparser
+    from .pretrain import add_pretrain_subparser
     from .screening import add_screen_subparser
 
-    return [add_benchmark_subparser, add_screen_subparser]
+    return [add_benchmark_subparser, add_pretrain_subparser, add_screen_subparser]
 
 
 def main(argv=None) -> int:

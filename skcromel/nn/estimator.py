@@ -256,7 +256,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         return self.net_.module_
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # object.__getstate__ may return __dict__ itself
         net = state.get("net_")
         if net is not None and str(getattr(net, "device", "cpu")) != "cpu":
             state["net_"] = _net_to_cpu(net)
@@ -273,7 +273,13 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
 
 def _net_to_cpu(net: NeuralNetRegressor) -> NeuralNetRegressor:
     """Deep copy of a fitted skorch net with every module, criterion and optimizer state on CPU."""
-    net = copy.deepcopy(net)
+    original = net
+    device = net.device
+    net.device = "cpu"  # the copy's __setstate__ then maps every tensor straight to CPU
+    try:
+        net = copy.deepcopy(net)
+    finally:
+        original.device = device
     for name in list(net._modules) + list(net._criteria):
         obj = getattr(net, name + "_", None)
         if isinstance(obj, torch.nn.Module):
