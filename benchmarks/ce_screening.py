@@ -4,7 +4,8 @@ Reads ``ce/csv/All_perovskite_5329.csv`` (via ``$SKCROMEL_DATA_HOME``): every 73
 paper's ``tolerance_factor``, ``octahedral_factor`` and ``Data Category`` (which filter removed
 it). Runs :func:`skcromel.screening.screen_perovskites` on the same formulas and reports the
 agreement of t, mu and of the pass/fail decisions; writes ``docs/benchmarks/ce_screening.md`` and
-``ce_screening.png``.
+``ce_screening.png``. The paper's third filter (predicted formation energy <= -1.0 eV/atom) with
+skcromel's transfer model is in ``benchmarks/ce_screening_energy.py``.
 
 Usage::
 

@@ -47,6 +47,9 @@ _LAZY = {
     "ce_property_table": "skcromel.structure.ce_properties",
     "prototype_structure": "skcromel.structure.prototypes",
     "screen_perovskites": "skcromel.screening",
+    "CETransferRegressor": "skcromel.structure.transfer",
+    "FineTunedMLPRegressor": "skcromel.structure.transfer",
+    "perovskite_energy_model": "skcromel.structure.transfer",
 }
 
 __all__ = ["ElementFraction", "ElementStats", "__version__", *_LAZY]

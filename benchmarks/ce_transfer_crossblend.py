@@ -1,0 +1,120 @@
+"""Blend CE transfer models built on two feature sets (published 112 columns + skcromel's combined).
+
+Same seeded splits as ``benchmarks/ce_transfer.py``. For each feature set F in {published,
+combined}: ``dnn-F`` (one fine-tuned transfer DNN; scaler and source model from the spinels) and
+``svr4-F`` (SVR C=10, eps=0.02 on CE + four source "virtual spinel" predictions, extra block
+scaled on the training rows). Blends with fixed equal weights: ``blend-F`` (dnn-F, svr4-F) and
+``blend-4`` (all four). The published columns exist only for the 855 released perovskites, so
+``blend-4`` is a benchmark of feature diversity, not a screening model.
+
+Usage::
+
+    export SKCROMEL_DATA_HOME=/work/shared/data
+    python benchmarks/ce_transfer_crossblend.py --protocol paper \\
+        --source-cache /tmp/ce/final_src.pt --source-cache-combined /tmp/ce_w/src_combined.pt
+    python benchmarks/ce_transfer_crossblend.py --protocol kfold --repeats 3 ...
+
+Source caches are created when missing. Writes ``docs/benchmarks/ce_transfer_crossblend_<protocol>.csv``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.metrics import mean_absolute_error
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import SVR
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ce_transfer import load, splits  # noqa: E402
+
+from skcromel.config import get_data_home  # noqa: E402
+from skcromel.nn.networks import build_mlp  # noqa: E402
+from skcromel.structure.transfer import CE_HIDDEN, FineTunedMLPRegressor  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks"
+DNN = dict(hidden=CE_HIDDEN, max_epochs=200, batch_size=32, loss="mae", standardize_y=False,
+           validation_fraction=0.1, patience=20, device="cpu")  # fmt: skip
+
+
+def prepare(home, features, data_home, cache):
+    Xs, ys, Xt, yt, _ = load(home, features, data_home)
+    scaler = StandardScaler().fit(Xs)
+    Xs_, Xt_ = scaler.transform(Xs), scaler.transform(Xt)
+    cache = Path(cache) if cache else None
+    if cache is not None and cache.is_file():
+        state = torch.load(cache, map_location="cpu", weights_only=True)
+    else:
+        src = FineTunedMLPRegressor(**{**DNN, "batch_size": 64}, lr=1e-3, random_state=0)
+        src.fit(Xs_, ys)
+        state = {k: v.detach().cpu().clone() for k, v in src.net_.module_.state_dict().items()}
+        if cache is not None:
+            torch.save(state, cache)
+    mod = build_mlp(Xs.shape[1], CE_HIDDEN)
+    mod.load_state_dict(state)
+    mod.eval()
+    h = Xt_.shape[1] // 2
+    A, B = Xt_[:, :h], Xt_[:, h:]
+    with torch.no_grad():
+        S4 = np.column_stack(
+            [mod(torch.as_tensor(np.hstack(q), dtype=torch.float32)).numpy().reshape(-1)
+             for q in ((A, B), (B, A), (A, A), (B, B))]
+        )  # fmt: skip
+    return Xt_, yt, S4, state
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data-home", default=None)
+    p.add_argument("--protocol", default="paper", choices=["paper", "kfold"])
+    p.add_argument("--repeats", type=int, default=None)
+    p.add_argument("--source-cache", default=None, help="published-feature source weights")
+    p.add_argument("--source-cache-combined", default=None)
+    args = p.parse_args(argv)
+    torch.set_num_threads(1)
+    command = "python benchmarks/ce_transfer_crossblend.py " + " ".join(
+        sys.argv[1:] if argv is None else argv
+    )
+    t0 = time.perf_counter()
+    home = get_data_home(args.data_home)
+    sets = {
+        "pub": prepare(home, "published", args.data_home, args.source_cache),
+        "comb": prepare(home, "combined", args.data_home, args.source_cache_combined),
+    }
+    yt = sets["pub"][1]
+    assert np.array_equal(yt, sets["comb"][1])
+    records = []
+    repeats = args.repeats or (5 if args.protocol == "paper" else 1)
+    for seed, k, tr, te in splits(args.protocol, len(yt), repeats):
+        preds = {}
+        for name, (Xt_, _, S4, state) in sets.items():
+            Z = np.column_stack([Xt_, StandardScaler().fit(S4[tr]).transform(S4)])
+            preds[f"svr4-{name}"] = SVR(C=10, epsilon=0.02).fit(Z[tr], yt[tr]).predict(Z[te])
+            dnn = FineTunedMLPRegressor(init_state=state, lr=5e-4, **DNN,
+                                        random_state=seed * 10 + k)  # fmt: skip
+            preds[f"dnn-{name}"] = dnn.fit(Xt_[tr], yt[tr]).predict(Xt_[te])
+            preds[f"blend-{name}"] = 0.5 * (preds[f"svr4-{name}"] + preds[f"dnn-{name}"])
+        preds["blend-4"] = np.mean(
+            [preds[m] for m in ("svr4-pub", "dnn-pub", "svr4-comb", "dnn-comb")], axis=0
+        )
+        for m, pr in preds.items():
+            records.append({"protocol": args.protocol, "seed": seed, "fold": k, "method": m,
+                            "mae": mean_absolute_error(yt[te], pr)})  # fmt: skip
+        print(seed, k, {m: round(mean_absolute_error(yt[te], v), 4) for m, v in preds.items()},
+              flush=True)  # fmt: skip
+    df = pd.DataFrame(records)
+    minutes = (time.perf_counter() - t0) / 60
+    df["command"], df["minutes"] = command, minutes
+    df.to_csv(OUT / f"ce_transfer_crossblend_{args.protocol}.csv", index=False)
+    print(df.groupby("method", sort=False)["mae"].agg(["mean", "std", "count"]).round(4))
+    print(f"{command}: {minutes:.1f} min")
+
+
+if __name__ == "__main__":
+    main()
