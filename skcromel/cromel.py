@@ -14,7 +14,9 @@ Na, *npj Comput. Mater.* (2025), doi:10.1038/s41524-025-01723-1; see ``docs/crom
 ``source`` arguments accept a fitted :class:`CroMELPretrainer`, a path to a checkpoint written by
 :meth:`CroMELPretrainer.save`, a path to a reference CroMEL checkpoint (``*_cromel.pt``), or
 ``"cromel-ref:<name>"`` for ``<data home>/cromel/save/<name>_cromel.pt`` (e.g.
-``"cromel-ref:mp_fe_cgcnn"``). The reference checkpoints have no licence and are never shipped.
+``"cromel-ref:mp_fe_cgcnn"``), or the name of a registry model of CroMEL type (see
+:mod:`skcromel.cromel_pretrained`; ``"cromel-offline-cosine"`` ships with skcromel and is the
+default). The reference checkpoints have no licence and are never shipped.
 """
 
 from __future__ import annotations
@@ -183,8 +185,12 @@ def load_composition_encoder(source, sample: str = "never") -> CompositionEncode
         enc = copy.deepcopy(source).cpu()
         enc.sample = sample
         return enc
-    payload = _source_payload(source)
-    cfg = payload["composition_encoder"]
+    from skcromel.cromel_pretrained import is_registry_source, registry_encoder_state
+
+    if is_registry_source(source):  # shipped / registered model: checksum-verified, cached
+        cfg = registry_encoder_state(source)
+    else:
+        cfg = _source_payload(source)["composition_encoder"]
     enc = CompositionEncoder(
         in_dim=int(cfg["fc1.weight"].shape[1]),
         hidden=int(cfg["fc1.weight"].shape[0]),
@@ -641,10 +647,12 @@ class CroMELFeaturizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    source : str, path, CompositionEncoder, fitted CroMELPretrainer or None, default=None
-        Pretrained source (see module docstring). Inside cross-validation or grid search pass a
-        path or a ``CompositionEncoder`` (``clone`` resets a CroMELPretrainer parameter).
-        Required: ``fit`` raises when it is None (no pretrained source ships with skcromel).
+    source : str, path, CompositionEncoder, fitted CroMELPretrainer or None, \
+default="cromel-offline-cosine"
+        Pretrained source (see module docstring); the default is the source shipped with
+        skcromel (pretrained on ~13k offline structures, target compositions excluded; see
+        ``docs/cromel.md``). Inside cross-validation or grid search pass a name, a path or a
+        ``CompositionEncoder`` (``clone`` resets a CroMELPretrainer parameter). None raises.
     batch_size : int, default=8192
     sample : bool, default=False
         Add the reference's Gaussian noise (seeded by ``random_state``); default deterministic.
@@ -662,7 +670,7 @@ class CroMELFeaturizer(TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        source=None,
+        source="cromel-offline-cosine",
         *,
         batch_size=8192,
         sample=False,
@@ -755,8 +763,10 @@ class CroMELRegressor(TorchRegressor):
 
     Parameters
     ----------
-    source : str, path, CompositionEncoder, fitted CroMELPretrainer or None, default=None
-        Pretrained source (see module docstring); None = random initialisation (no transfer).
+    source : str, path, CompositionEncoder, fitted CroMELPretrainer or None, \
+default="cromel-offline-cosine"
+        Pretrained source (see module docstring; default: the source shipped with skcromel);
+        None = random initialisation (no transfer).
         Inside cross-validation or grid search pass a path or a ``CompositionEncoder`` (``clone``
         resets a CroMELPretrainer parameter; a module parameter is deep-copied).
     hidden : int, default=64
@@ -771,7 +781,7 @@ class CroMELRegressor(TorchRegressor):
 
     def __init__(
         self,
-        source=None,
+        source="cromel-offline-cosine",
         *,
         hidden=64,
         freeze_encoder=False,
@@ -834,3 +844,7 @@ class CroMELRegressor(TorchRegressor):
         tags.input_tags.string = True
         tags.non_deterministic = self.sample != "never"
         return tags
+
+
+# registers the "CroMELCompositionEncoder" architecture with skcromel.registry (shipped sources)
+from skcromel import cromel_pretrained as _cromel_pretrained  # noqa: E402, F401

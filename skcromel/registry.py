@@ -20,6 +20,7 @@ always return fresh copies.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import threading
@@ -91,6 +92,12 @@ class PretrainedModel:
         """A new module with the pretrained weights (float32, CPU, eval mode)."""
         spec = self.architecture
         kind = spec.get("type")
+        module_name = spec.get("module")
+        if kind not in _ARCHITECTURES and isinstance(module_name, str):
+            # builders of other model kinds register themselves when their module is imported;
+            # only skcromel's own modules are imported this way
+            if module_name == "skcromel" or module_name.startswith("skcromel."):
+                importlib.import_module(module_name)
         if kind not in _ARCHITECTURES:
             raise ValueError(
                 f"pretrained model {self.name!r} has architecture type {kind!r}; no builder is "

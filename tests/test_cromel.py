@@ -223,7 +223,7 @@ def test_featurizer_sklearn_api(pretrained):
 
 def test_missing_source_errors(tmp_path, pretrained):
     with pytest.raises(ValueError, match="needs a source"):
-        CroMELFeaturizer().fit()
+        CroMELFeaturizer(source=None).fit()
     with pytest.raises(ValueError, match="unfitted"):
         CroMELFeaturizer(source=clone(pretrained)).fit()
     with pytest.raises(FileNotFoundError):
