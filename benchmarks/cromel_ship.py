@@ -1,6 +1,6 @@
 """Export a checkpoint of ``cromel_pretrain_offline.py`` as the shipped registry model.
 
-Writes ``skcromel/pretrained/_cromel/<name>/{weights.pt,card.json}``: the composition encoder only
+Writes ``skcromel/pretrained/<name>/{weights.pt,card.json}``: the composition encoder only
 (float16 when the embeddings of 5,000 MP compositions change by < 1e-3 relative), and a model card
 with the training data, exclusions, settings, held-out metrics, licences and reference embeddings.
 

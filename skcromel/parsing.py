@@ -189,13 +189,19 @@ def _read_number(s: str, i: int) -> tuple[float, int]:
 @lru_cache(maxsize=200_000)
 def _parse_cached(formula: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """(element indices, amounts) of one formula; cached because datasets repeat formulas."""
-    if _SIMPLE.fullmatch(formula) and not _DOT_HYDRATE.search(formula):  # "Fe2O3", "Li0.5FePO4"
-        total: dict[str, float] = {}
+    if _SIMPLE.fullmatch(formula) and ("H2O" not in formula or not _DOT_HYDRATE.search(formula)):
+        # fast path for plain formulas ("Fe2O3", "Li0.5FePO4"): most real data
+        amounts: dict[int, float] = {}
         for sym, num in _SIMPLE_TOKEN.findall(formula):
-            if sym not in _Z_INDEX:
+            z = _Z_INDEX.get(sym)
+            if z is None:
                 raise _FormulaError(f"unknown element symbol {sym!r}")
-            total[sym] = total.get(sym, 0.0) + (float(num) if num else 1.0)
-        return _finish(total)
+            amounts[z] = amounts.get(z, 0.0) + (float(num) if num else 1.0)
+        if 0.0 in amounts.values():
+            amounts = {z: a for z, a in amounts.items() if a > 0}
+            if not amounts:
+                raise _FormulaError("no atoms (all amounts are zero)")
+        return tuple(amounts), tuple(amounts.values())
     s = formula.translate(_SUBSCRIPTS)
     s = "".join(s.split())  # all whitespace
     if not s:
