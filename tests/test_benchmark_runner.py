@@ -256,3 +256,22 @@ def test_dask_local_cluster(tmp_path):
         .drop(columns="fit_time_s")
         .reset_index(drop=True),
     )
+
+
+def test_comparison_plot_against_published(tmp_path):
+    import pandas as pd
+
+    from skcromel.benchmark.report import comparison_plot
+
+    summary = pd.DataFrame(
+        {
+            "dataset": ["efe", "efe", "not_published"],
+            "model": ["rf_magpie", "dummy", "rf_magpie"],
+            "protocol": ["grouped-kfold"] * 3,
+            "mae_mean": [0.068, 0.239, 1.0],
+            "mae_std": [0.004, 0.009, 0.1],
+        }
+    )
+    path = comparison_plot(summary, tmp_path / "cmp.png")
+    assert path is not None and path.stat().st_size > 1000
+    assert comparison_plot(summary[summary.dataset == "not_published"], tmp_path / "x.png") is None

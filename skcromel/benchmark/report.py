@@ -11,6 +11,7 @@ import pandas as pd
 __all__ = [
     "PUBLISHED",
     "compare_with_published",
+    "comparison_plot",
     "markdown_table",
     "parity_plot",
     "summarize",
@@ -281,6 +282,51 @@ def parity_plot(
     return path
 
 
+def comparison_plot(
+    summary: pd.DataFrame, path: str | os.PathLike, *, metric: str = "mae", data_home=None
+) -> Path | None:
+    """Bar chart per dataset: this run's models (mean ± std) beside the published numbers.
+
+    Returns None when no dataset of ``summary`` has published numbers for ``metric``.
+    """
+    published = PUBLISHED + _crossprop_manifest_numbers(data_home)
+    datasets = [
+        ds
+        for ds in summary["dataset"].unique()
+        if any(p["dataset"] == ds and p.get(metric) is not None for p in published)
+    ]
+    if not datasets or f"{metric}_mean" not in summary:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4.2), squeeze=False)
+    for ax, ds in zip(axes[0], datasets):
+        ours = summary[summary["dataset"] == ds]
+        pub = [p for p in published if p["dataset"] == ds and p.get(metric) is not None]
+        labels = [f"{r.model} ({r.protocol})" for r in ours.itertuples()]
+        labels += [f"{p['method']} ({p['protocol']})" for p in pub]
+        values = list(ours[f"{metric}_mean"]) + [p[metric] for p in pub]
+        errors = list(ours.get(f"{metric}_std", pd.Series(0, index=ours.index)).fillna(0))
+        errors += [0.0] * len(pub)
+        colors = ["tab:blue"] * len(ours) + ["tab:gray"] * len(pub)
+        y = np.arange(len(values))
+        ax.barh(y, values, xerr=errors, color=colors)
+        ax.set_yticks(y, labels, fontsize=7)
+        ax.invert_yaxis()
+        unit = _unit(ds)
+        ax.set_xlabel(f"{metric.upper()} [{unit}]" if unit else metric.upper())
+        ax.set_title(f"{ds}: this run (blue) vs published (gray)", fontsize=9)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def write_report(
     result,
     out_dir: str | os.PathLike,
@@ -321,6 +367,10 @@ def write_report(
     comp = compare_with_published(summary, data_home)
     if comp:
         lines += ["## Published numbers", "", comp]
+        if plots:
+            name = f"published_{cfg['protocol']}{suffix}.png"
+            if comparison_plot(summary, out / name, data_home=data_home) is not None:
+                lines += [f"![this run vs published numbers]({name})", ""]
     if plots and not result.predictions.empty:
         lines += ["## Parity plots", ""]
         for ds in result.predictions["dataset"].unique():
