@@ -237,6 +237,27 @@ def compare_with_published(summary: pd.DataFrame, data_home=None) -> str:
     return note + "\n\n" + "\n\n".join(blocks) + "\n"
 
 
+def _pyplot():
+    """matplotlib's pyplot on a non-interactive backend."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: str | os.PathLike) -> Path:
+    """Lay out, write (creating the folder) and close a figure."""
+    plt = _pyplot()
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def parity_plot(
     predictions: pd.DataFrame, dataset: str, path: str | os.PathLike, *, seed=None
 ) -> Path:
@@ -244,10 +265,7 @@ def parity_plot(
 
     Uses the predictions of one seed (the first by default), so every row appears once.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
     from sklearn.metrics import mean_absolute_error, r2_score
 
     df = predictions[predictions["dataset"] == dataset]
@@ -274,12 +292,7 @@ def parity_plot(
         ax.set_xlabel(f"measured [{unit}]" if unit else "measured")
         ax.set_ylabel(f"predicted [{unit}]" if unit else "predicted")
     fig.suptitle(f"{dataset} — {df['protocol'].iloc[0]} (pooled test folds)", fontsize=10)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def comparison_plot(
@@ -297,10 +310,7 @@ def comparison_plot(
     ]
     if not datasets or f"{metric}_mean" not in summary:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     fig, axes = plt.subplots(1, len(datasets), figsize=(5.5 * len(datasets), 4.2), squeeze=False)
     for ax, ds in zip(axes[0], datasets):
@@ -319,12 +329,7 @@ def comparison_plot(
         unit = _unit(ds)
         ax.set_xlabel(f"{metric.upper()} [{unit}]" if unit else metric.upper())
         ax.set_title(f"{ds}: this run (blue) vs published (gray)", fontsize=9)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
 
 
 def write_report(
