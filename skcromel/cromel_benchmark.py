@@ -22,6 +22,14 @@ is a list of formulas):
     the same with HGB on magpie statistics only.
 ``cromel_baseline_hgb_magpie``
     HistGradientBoosting on magpie statistics only (the baseline these rows are compared with).
+``hgb_magpie_xprop``
+    HistGradientBoosting on magpie statistics + the shipped cross-property source
+    ``elemnet-small-mp-eform`` as frozen features (its last hidden layer and its own prediction,
+    :class:`~skcromel.cross_property.CrossPropertyFeaturizer` ``layer=(-1, "output")``).
+``cromel_xprop_hgb``
+    combined sources, equal thirds: the mean of three ``cromel`` fine-tunes (``random_state`` = the
+    run seed, 101, 102), the cross-property ElemNet fine-tuned from ``elemnet-small-mp-eform``
+    (runner CPU settings), and ``hgb_magpie_xprop``; every member fitted inside each training fold.
 """
 
 from __future__ import annotations
@@ -43,6 +51,8 @@ __all__ = [
     "make_cromel_scratch",
     "make_hgb_magpie",
     "make_hgb_magpie_cromel",
+    "make_hgb_magpie_xprop",
+    "make_cromel_xprop_hgb",
 ]
 
 
@@ -119,6 +129,40 @@ def make_cromel_ens3_hgb(source=DEFAULT_SOURCE, max_epochs=300, hgb_cromel_featu
     return VotingRegressor(members, weights=[1, 1, 1, 3])
 
 
+def make_hgb_magpie_xprop(source="elemnet-small-mp-eform", max_iter=600, learning_rate=0.05):
+    """HistGradientBoosting on magpie statistics + a frozen cross-property source (last hidden
+    layer and its prediction)."""
+    from skcromel.cross_property import CrossPropertyFeaturizer
+    from skcromel.featurizers import ElementStats
+
+    features = ColumnTransformer(
+        [
+            ("magpie", ElementStats("magpie"), "composition"),
+            ("xprop", CrossPropertyFeaturizer(source, layer=(-1, "output")), "composition"),
+        ]
+    )
+    model = HistGradientBoostingRegressor(max_iter=max_iter, learning_rate=learning_rate)
+    return Pipeline([("features", features), ("model", model)])
+
+
+def make_cromel_xprop_hgb(
+    source=DEFAULT_SOURCE, xprop_source="elemnet-small-mp-eform", max_epochs=300
+):
+    """Equal thirds: mean of three CroMEL fine-tunes, a cross-property ElemNet fine-tune, and HGB
+    on magpie + the frozen cross-property source."""
+    from skcromel.benchmark.transfer_models import CPU_SETTINGS
+    from skcromel.cross_property import CrossPropertyRegressor
+
+    members = [("cromel", make_cromel(source, max_epochs))]
+    for k in (101, 102):
+        est = make_cromel(source, max_epochs).set_params(model__random_state=k)
+        members.append((f"cromel{k}", est))
+    xprop = CrossPropertyRegressor(source=xprop_source, device="cpu", **CPU_SETTINGS)
+    members.append(("xprop", Pipeline([("composition", CompositionColumn()), ("model", xprop)])))
+    members.append(("hgb", make_hgb_magpie_xprop(xprop_source)))
+    return VotingRegressor(members, weights=[1, 1, 1, 3, 3])
+
+
 def make_hgb_magpie(max_iter=600, learning_rate=0.05):
     """Baseline: HistGradientBoosting on the magpie statistics only."""
     from skcromel.featurizers import ElementStats
@@ -188,6 +232,28 @@ register_model(
         "cromel__model__max_epochs": 5,
         "cromel1__model__max_epochs": 5,
         "cromel2__model__max_epochs": 5,
+        "hgb__model__max_iter": 50,
+    },
+    overwrite=True,
+)
+register_model(
+    "hgb_magpie_xprop",
+    make_hgb_magpie_xprop,
+    description="HistGradientBoosting (600 iter, lr 0.05) on magpie statistics + the frozen shipped "
+    "cross-property source 'elemnet-small-mp-eform' (last hidden layer and its prediction)",
+    quick_params={"model__max_iter": 50},
+    overwrite=True,
+)
+register_model(
+    "cromel_xprop_hgb",
+    make_cromel_xprop_hgb,
+    description="equal thirds: mean of three CroMEL fine-tunes (random_state = run seed, 101, 102), "
+    "ElemNet fine-tuned from 'elemnet-small-mp-eform', HGB on magpie + that frozen source",
+    quick_params={
+        "cromel__model__max_epochs": 5,
+        "cromel101__model__max_epochs": 5,
+        "cromel102__model__max_epochs": 5,
+        "xprop__model__max_epochs": 5,
         "hgb__model__max_iter": 50,
     },
     overwrite=True,

@@ -233,9 +233,12 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     source : str or path, default="elemnet-small-mp-eform"
         Registry name or model directory of an ElemNet-type source.
-    layer : int or sequence of int, default=-1
+    layer : int, "output" or sequence of them, default=-1
         Hidden layer(s), 1-based (negative counts from the last hidden layer). Post-ReLU activations
-        (as in the paper's feature-extraction mode); several layers are concatenated.
+        (as in the paper's feature-extraction mode); several layers are concatenated. ``"output"``
+        is the source model's own prediction in the source's unit (one column, named
+        ``cp_prediction``), e.g. the DFT formation energy a MP source predicts for the composition —
+        often the single most useful feature for a related experimental property.
     batch_size : int, default=8192
         Rows per forward pass (bounded memory).
     on_error : {"raise", "nan"}, default="raise"
@@ -246,7 +249,9 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     source_card_ : dict
     layers_ : tuple of int
-        1-based indices of the layers used.
+        1-based indices of the hidden layers used.
+    output_ : bool
+        Whether the source prediction is the last column.
     n_features_out_ : int
     """
 
@@ -262,15 +267,24 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
         if model.card.get("input") != ELEMNET_INPUT:
             raise ValueError(f"source {self.source!r} is not an ElemNet-type source")
         module = model.build_module()
-        layers = [self.layer] if isinstance(self.layer, int | np.integer) else list(self.layer)
+        single = isinstance(self.layer, int | np.integer | str)
+        layers = [self.layer] if single else list(self.layer)
         if not layers:
-            raise ValueError("layer must name at least one hidden layer")
-        self.layers_ = tuple(_layer_index(int(v), module.n_hidden) + 1 for v in layers)
+            raise ValueError("layer must name at least one hidden layer or 'output'")
+        bad = [v for v in layers if isinstance(v, str) and v != "output"]
+        if bad:
+            raise ValueError(f"layer must be an int or 'output', got {bad[0]!r}")
+        self.output_ = "output" in layers
+        hidden = [int(v) for v in layers if not isinstance(v, str)]
+        self.layers_ = tuple(_layer_index(v, module.n_hidden) + 1 for v in hidden)
         self.module_ = module.eval()
         for p in self.module_.parameters():
             p.requires_grad_(False)
         self.source_card_ = dict(model.card)
+        scaling = model.card.get("target_scaling", {})
+        self.target_scaling_ = (float(scaling.get("mean", 0.0)), float(scaling.get("scale", 1.0)))
         self.n_features_out_ = int(sum(module.hidden_sizes[i - 1] for i in self.layers_))
+        self.n_features_out_ += int(self.output_)
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -280,7 +294,8 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
         out = np.full((frac.shape[0], self.n_features_out_), np.nan)
         ok = ~np.isnan(frac).any(axis=1)
         rows = np.flatnonzero(ok)
-        last = max(self.layers_)
+        last = self.module_.n_hidden if self.output_ else max(self.layers_)
+        mean, scale = self.target_scaling_
         step = max(int(self.batch_size), 1)
         with torch.inference_mode():
             for start in range(0, rows.size, step):
@@ -290,8 +305,10 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
                 for i, block in enumerate(self.module_.hidden[:last], start=1):
                     x = block[1](block[0](x))  # Linear + ReLU (no dropout)
                     if i in self.layers_:
-                        feats.append(x)
-                out[idx] = torch.cat(feats, dim=1).double().numpy()
+                        feats.append(x.double())
+                if self.output_:
+                    feats.append(self.module_.output(x).double() * scale + mean)
+                out[idx] = torch.cat(feats, dim=1).numpy()
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
@@ -300,6 +317,8 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
         for layer in self.layers_:
             width = self.module_.hidden_sizes[layer - 1]
             names.extend(f"cp_l{layer}_{j}" for j in range(width))
+        if self.output_:
+            names.append("cp_prediction")
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):

@@ -6,9 +6,10 @@ under a leak-free protocol: 5-fold cross-validation with folds grouped by reduce
 composition is ever in both a training and a test fold, and every fold fits a fresh clone (a
 fine-tuned model restarts from the pristine pretrained source in every fold).
 
-Models: the training mean, a random forest on magpie statistics (the usual baseline), ElemNet
-trained from scratch, and ElemNet fine-tuned from the source pretrained on Materials Project
-formation energies that ships with skcromel (``elemnet-small-mp-eform``).
+Models (registered with :mod:`skcromel.benchmark`, which runs them): the training mean, a random
+forest on magpie statistics (the usual baseline), ElemNet trained from scratch, and ElemNet
+fine-tuned from the source pretrained on Materials Project formation energies that ships with
+skcromel (``elemnet-small-mp-eform``).
 """
 
 from __future__ import annotations
@@ -16,57 +17,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from sklearn.base import clone
-from sklearn.dummy import DummyRegressor
-from sklearn.ensemble import RandomForestRegressor
-from sklearn.metrics import mean_absolute_error, r2_score
-from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import make_pipeline
-
 from .featurizers import ElementStats
 
-__all__ = ["demo_models", "run_demo"]
+__all__ = ["DEMO_MODELS", "run_demo"]
 
-
-def demo_models(seed: int = 0, quick: bool = False) -> dict:
-    """Models compared by the demo, by name (all scikit-learn estimators on compositions)."""
-    n_trees = 100 if quick else 300
-    models = {
-        "dummy mean": DummyRegressor(),
-        "RF on magpie": make_pipeline(
-            ElementStats(preset="magpie"),
-            RandomForestRegressor(n_trees, random_state=seed, n_jobs=-1),
-        ),
-    }
-    models.update(_transfer_models(seed, quick))
-    return models
-
-
-def _transfer_models(seed: int, quick: bool) -> dict:
-    """ElemNet from scratch vs fine-tuned from the shipped MP formation-energy source.
-
-    The shipped source never saw a Kingsbury composition (they are in its exclusion list, see its
-    model card), so the comparison is fair. CPU-friendly settings: Adam lr 1e-3, batch 64, early
-    stopping (patience 10) on a seeded 10 % split of each training fold.
-    """
-    from .cross_property import CrossPropertyRegressor, ElemNetRegressor
-
-    common = dict(
-        max_epochs=30 if quick else 60,
-        lr=1e-3,
-        batch_size=64,
-        patience=10,
-        validation_fraction=0.1,
-        random_state=seed,
-    )
-    return {
-        "ElemNet-small, scratch": ElemNetRegressor(variant="elemnet-small", **common),
-        "ElemNet fine-tuned from MP ΔHf": CrossPropertyRegressor(
-            source="elemnet-small-mp-eform", **common
-        ),
-    }
+#: Benchmark-runner models compared by the demo (registered names -> labels printed).
+#: ``xprop_mp_eform`` fine-tunes the shipped ``elemnet-small-mp-eform`` source, which never saw a
+#: Kingsbury composition (they are in its exclusion list, see its model card).
+DEMO_MODELS = {
+    "dummy": "dummy mean",
+    "rf_magpie": "RF on magpie",
+    "elemnet_scratch": "ElemNet-small, scratch",
+    "xprop_mp_eform": "ElemNet fine-tuned from MP ΔHf",
+}
 
 
 def run_demo(out_dir: Path = Path("skcromel_output"), quick: bool = False, seed: int = 0) -> int:
@@ -83,20 +46,22 @@ def run_demo(out_dir: Path = Path("skcromel_output"), quick: bool = False, seed:
 
 
 def _run_demo(out_dir: Path, quick: bool, seed: int) -> int:
+    from .benchmark import run_benchmark
+    from .benchmark.report import parity_plot
     from .datasets import load_kingsbury
 
     out_dir.mkdir(parents=True, exist_ok=True)
     ds = load_kingsbury()
-    X, y, groups = ds.X["composition"], ds.y.to_numpy(float), ds.groups
+    y = ds.y.to_numpy(float)
     print(
-        f"dataset: {ds.info.title if hasattr(ds.info, 'title') else ds.name} — {len(y)} rows, "
-        f"{len(set(groups))} distinct compositions, target in {ds.info.unit}"
+        f"dataset: {ds.info.title} — {len(y)} rows, {len(set(ds.groups))} distinct "
+        f"compositions, target in {ds.info.unit}"
     )
 
     t0 = time.perf_counter()
     feats = ElementStats(preset="magpie").set_output(transform="pandas").fit_transform(ds.X)
     dt = time.perf_counter() - t0
-    feats.insert(0, "composition", X.to_numpy())
+    feats.insert(0, "composition", ds.X["composition"].to_numpy())
     feats.insert(1, "target", y)
     path = out_dir / "kingsbury_magpie_features.csv"
     feats.to_csv(path, index=False)
@@ -104,71 +69,49 @@ def _run_demo(out_dir: Path, quick: bool, seed: int) -> int:
         f"magpie features: {feats.shape[1] - 2} columns for {len(y)} rows in {dt:.3f} s -> {path}"
     )
 
-    cv = GroupKFold(n_splits=5, shuffle=True, random_state=seed)
-    rows, preds = [], {}
-    for name, model in demo_models(seed, quick).items():
-        pred = np.full(len(y), np.nan)
-        t0 = time.perf_counter()
-        for fold, (tr, te) in enumerate(cv.split(X, y, groups)):
-            assert not set(groups[tr]) & set(groups[te])  # leak-free by construction
-            est = clone(model).fit(X.iloc[tr], y[tr])
-            pred[te] = est.predict(X.iloc[te])
-            rows.append(
-                {
-                    "model": name,
-                    "fold": fold,
-                    "MAE": mean_absolute_error(y[te], pred[te]),
-                    "R2": r2_score(y[te], pred[te]),
-                }
-            )
-        preds[name] = pred
-        print(f"  {name}: done in {time.perf_counter() - t0:.1f} s", flush=True)
+    # the benchmark runner: 5 folds grouped by reduced formula (no composition in both a training
+    # and a test fold), a fresh clone of every model per fold (fine-tuning restarts from the
+    # pristine source weights), one job so the timings are those of one core
+    t0 = time.perf_counter()
+    result = run_benchmark(
+        list(DEMO_MODELS), [ds], "grouped-kfold", seeds=[seed], quick=quick, n_jobs=1,
+        progress=False,
+    )  # fmt: skip
+    print(f"cross-validation of {len(DEMO_MODELS)} models: {time.perf_counter() - t0:.1f} s")
 
-    scores = pd.DataFrame(rows)
+    folds = result.folds.assign(model=result.folds["model"].map(DEMO_MODELS))
+    scores = folds.rename(columns={"mae": "MAE", "r2": "R2"})[
+        ["model", "fold", "n_train", "n_test", "MAE", "R2", "fit_time_s"]
+    ]
     scores.to_csv(out_dir / "kingsbury_cv_scores.csv", index=False)
     table = scores.groupby("model", sort=False).agg(
-        MAE_mean=("MAE", "mean"),
-        MAE_std=("MAE", "std"),
-        R2_mean=("R2", "mean"),
+        MAE_mean=("MAE", "mean"), MAE_std=("MAE", "std"), R2_mean=("R2", "mean"),
         R2_std=("R2", "std"),
-    )
+    )  # fmt: skip
+    table = table.reindex([m for m in DEMO_MODELS.values() if m in table.index])
+    subset = " (quick: subsampled rows, short training)" if quick else ""
     print(
         f"\nKingsbury experimental formation enthalpy ({ds.info.unit}), 5-fold CV grouped by "
-        f"reduced formula, seed {seed}:"
+        f"reduced formula, seed {seed}{subset}:"
     )
     print(
         "\n".join(
-            f"  {m:<28} MAE {r.MAE_mean:.4f} ± {r.MAE_std:.4f}   R² {r.R2_mean:.3f} ± {r.R2_std:.3f}"
+            f"  {m:<32} MAE {r.MAE_mean:.4f} ± {r.MAE_std:.4f}   R² {r.R2_mean:.3f} ± {r.R2_std:.3f}"
             for m, r in table.iterrows()
         )
     )
-    pd.DataFrame({"composition": X.to_numpy(), "target": y, **preds}).to_csv(
-        out_dir / "kingsbury_cv_predictions.csv", index=False
-    )
-    _parity_plot(y, preds, ds.info.unit, out_dir / "kingsbury_parity.png")
-    print(f"\nwrote scores, predictions and parity plot to {out_dir}/")
-    return 0
-
-
-def _parity_plot(y, preds: dict, unit: str, path: Path) -> None:
+    preds = result.predictions.assign(model=result.predictions["model"].map(DEMO_MODELS))
+    wide = preds.pivot_table(index="row", columns="model", values="y_pred", sort=False)
+    wide = wide[[m for m in DEMO_MODELS.values() if m in wide.columns]]
+    wide.insert(0, "target", y[wide.index.to_numpy()])
+    wide.insert(0, "composition", ds.X["composition"].to_numpy()[wide.index.to_numpy()])
+    wide.to_csv(out_dir / "kingsbury_cv_predictions.csv", index=False)
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        parity_plot(
+            preds[preds["model"] != DEMO_MODELS["dummy"]], ds.info.name,
+            out_dir / "kingsbury_parity.png",
+        )  # fmt: skip
     except ImportError:  # pragma: no cover - matplotlib is an optional extra
         print("matplotlib not installed: no parity plot (pip install skcromel[plot])")
-        return
-    names = [n for n in preds if n != "dummy mean"]
-    fig, axes = plt.subplots(1, len(names), figsize=(4.2 * len(names), 4.2), squeeze=False)
-    lo, hi = np.nanmin(y), np.nanmax(y)
-    for ax, name in zip(axes[0], names):
-        p = preds[name]
-        ax.scatter(y, p, s=6, alpha=0.5)
-        ax.plot([lo, hi], [lo, hi], "k--", lw=1)
-        ax.set_title(f"{name}\nMAE {np.mean(np.abs(p - y)):.3f} {unit}")
-        ax.set_xlabel(f"experiment ({unit})")
-        ax.set_ylabel(f"cross-validated prediction ({unit})")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    print(f"\nwrote features, scores, predictions and parity plot to {out_dir}/")
+    return 0

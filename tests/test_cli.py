@@ -35,10 +35,17 @@ def test_presets(capsys):
         assert name in text
 
 
-@pytest.mark.slow
 def test_demo_quick(tmp_path, capsys):
     assert main(["demo", "--quick", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "kingsbury_parity.png").is_file()
     scores = pd.read_csv(tmp_path / "kingsbury_cv_scores.csv")
     by_model = scores.groupby("model").MAE.mean()
     assert by_model["RF on magpie"] < 0.5 * by_model["dummy mean"]
+    assert set(by_model.index) == {"dummy mean", "RF on magpie", "ElemNet-small, scratch",
+                                   "ElemNet fine-tuned from MP ΔHf"}  # fmt: skip
+    assert (scores.groupby("model").fold.nunique() == 5).all()
+    preds = pd.read_csv(tmp_path / "kingsbury_cv_predictions.csv")
+    assert (
+        not preds.isna().any().any() and len(preds) == scores.groupby("model").n_test.sum().iloc[0]
+    )
+    assert "grouped by reduced formula" in capsys.readouterr().out

@@ -85,6 +85,22 @@ def test_featurizer_layers_names_and_determinism(source_dir):
     np.testing.assert_allclose(Z, big.transform(FORMULAS), rtol=1e-6)
 
 
+def test_featurizer_output_is_the_source_prediction(source_dir):
+    feat = CrossPropertyFeaturizer(source_dir, layer=(-1, "output")).fit()
+    Z = feat.transform(FORMULAS)
+    assert Z.shape == (len(FORMULAS), 4 + 1)
+    assert list(feat.get_feature_names_out()[-2:]) == ["cp_l3_3", "cp_prediction"]
+    module = registry.load_pretrained(source_dir).build_module().eval()
+    x = torch.from_numpy(to_element_matrix(FORMULAS, ELEMNET_ELEMENTS)).float()
+    with torch.no_grad():
+        expected = module(x).double().numpy()[:, 0] * 2.0 + 1.0  # the card's target scaling
+    np.testing.assert_allclose(Z[:, -1], expected, rtol=1e-5, atol=1e-6)
+    only = CrossPropertyFeaturizer(source_dir, layer="output").fit()
+    np.testing.assert_array_equal(only.transform(FORMULAS)[:, 0], Z[:, -1])
+    with pytest.raises(ValueError, match="output"):
+        CrossPropertyFeaturizer(source_dir, layer="last").fit()
+
+
 def test_featurizer_input_forms(source_dir):
     feat = CrossPropertyFeaturizer(source_dir).fit()
     a = feat.transform(FORMULAS)

@@ -12,21 +12,22 @@ from __future__ import annotations
 
 from .runner import register_model
 
-_CPU = dict(max_epochs=60, lr=1e-3, batch_size=64, patience=10, validation_fraction=0.1)
+#: CPU-friendly training settings of the registered torch models.
+CPU_SETTINGS = dict(max_epochs=60, lr=1e-3, batch_size=64, patience=10, validation_fraction=0.1)
 _QUICK = {"max_epochs": 5}
 
 
 def _elemnet_scratch():
     from ..cross_property import ElemNetRegressor
 
-    return ElemNetRegressor(variant="elemnet-small", **_CPU)
+    return ElemNetRegressor(variant="elemnet-small", **CPU_SETTINGS)
 
 
 def _cross_property(source: str):
     def factory():
         from ..cross_property import CrossPropertyRegressor
 
-        return CrossPropertyRegressor(source=source, **_CPU)
+        return CrossPropertyRegressor(source=source, **CPU_SETTINGS)
 
     return factory
 
