@@ -102,6 +102,12 @@ def main(argv=None) -> int:
         help="CSV under the data home with a 'formula' column: its formulas are excluded too "
         "(repeatable)",
     )
+    parser.add_argument(
+        "--keep-targets",
+        default="",
+        help="comma list: target sets whose key contains one of these are NOT excluded "
+        "(experiments on what the exclusion costs; never for shipped models)",
+    )
     parser.add_argument("--name-suffix", default="", help="appended to the model name")
     args = parser.parse_args(argv)
 
@@ -109,7 +115,8 @@ def main(argv=None) -> int:
     data_home = get_data_home(args.data_home)
     work = Path(args.work_dir)
     work.mkdir(parents=True, exist_ok=True)
-    formulas, counts = benchmark_target_formulas(data_home)
+    keep = [k for k in args.keep_targets.split(",") if k]
+    formulas, counts = benchmark_target_formulas(data_home, keep=keep)
     for rel in args.also_exclude:
         extra = pd.read_csv(data_home / rel)["formula"].astype(str).tolist()
         counts[rel] = len(set(extra))
@@ -149,6 +156,7 @@ def main(argv=None) -> int:
             f"--patience {args.patience} --batch-size {args.batch_size} --lr {args.lr} "
             f"--max-time {args.max_time} --device {args.device} --threads {args.threads}"
             + "".join(f" --also-exclude {rel}" for rel in args.also_exclude)
+            + (f" --keep-targets {args.keep_targets}" if args.keep_targets else "")
             + (f" --name-suffix {args.name_suffix}" if args.name_suffix else "")
         )
         out = save_source(model, card, Path(args.out_dir) / name)

@@ -30,6 +30,8 @@ SUITES = {
     },
     "suite14": {"datasets": ["suite14"], "protocol": "grouped-kfold", "seeds": [0, 1, 2]},
     "efe-cromel": {"datasets": ["efe"], "protocol": "cromel-5fold", "seeds": [0]},
+    # leak-free EFE comparison of the transfer models and their combinations (issue #4)
+    "efe-combined": {"datasets": ["efe"], "protocol": "grouped-kfold", "seeds": [0, 1, 2]},
     "crossprop-expt": {
         "datasets": ["crossprop_expt_deltae", "crossprop_expt_bandgap"],
         "protocol": "crossprop",

@@ -171,6 +171,22 @@ def test_shipped_model_card_and_checksum(name):
     assert sum(p.numel() for p in module.parameters()) == card["n_parameters"]
 
 
+def test_benchmark_target_formulas_keep(tmp_path):
+    """``keep`` leaves named target sets out of the exclusion list (and counts them as 0)."""
+    from skcromel.pretrain import benchmark_target_formulas
+
+    d = tmp_path / "matminer_csv"
+    d.mkdir()
+    pd.DataFrame({"formula": ["NaCl", "Fe2O3"]}).to_csv(
+        d / "expt_formation_enthalpy_kingsbury.csv", index=False
+    )
+    formulas, counts = benchmark_target_formulas(tmp_path)
+    assert formulas == ["ClNa", "Fe2O3"]  # reduced formulas, alphabetical element order
+    assert counts["matminer_csv/expt_formation_enthalpy_kingsbury.csv"] == 2
+    formulas, counts = benchmark_target_formulas(tmp_path, keep=["kingsbury"])
+    assert formulas == [] and counts["matminer_csv/expt_formation_enthalpy_kingsbury.csv"] == 0
+
+
 @pytest.mark.data
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
