@@ -30,6 +30,8 @@ is a list of formulas):
     combined sources, equal thirds: the mean of three ``cromel`` fine-tunes (``random_state`` = the
     run seed, 101, 102), the cross-property ElemNet fine-tuned from ``elemnet-small-mp-eform``
     (runner CPU settings), and ``hgb_magpie_xprop``; every member fitted inside each training fold.
+``cromel_xprop_gap_hgb``
+    the same with the shipped band-gap source ``elemnet-small-mp-gap`` (for band-gap targets).
 """
 
 from __future__ import annotations
@@ -242,6 +244,21 @@ register_model(
     description="HistGradientBoosting (600 iter, lr 0.05) on magpie statistics + the frozen shipped "
     "cross-property source 'elemnet-small-mp-eform' (last hidden layer and its prediction)",
     quick_params={"model__max_iter": 50},
+    overwrite=True,
+)
+_COMBINED_QUICK = {
+    "cromel__model__max_epochs": 5,
+    "cromel101__model__max_epochs": 5,
+    "cromel102__model__max_epochs": 5,
+    "xprop__model__max_epochs": 5,
+    "hgb__model__max_iter": 50,
+}
+register_model(
+    "cromel_xprop_gap_hgb",
+    lambda: make_cromel_xprop_hgb(xprop_source="elemnet-small-mp-gap"),
+    description="equal thirds: mean of three CroMEL fine-tunes (random_state = run seed, 101, 102), "
+    "ElemNet fine-tuned from 'elemnet-small-mp-gap', HGB on magpie + that frozen source",
+    quick_params=_COMBINED_QUICK,
     overwrite=True,
 )
 register_model(
