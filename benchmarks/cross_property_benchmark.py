@@ -14,7 +14,11 @@ it fits the selected methods on the training part and reports test MAE:
 * ``tl:<source>``: :class:`~skcromel.cross_property.CrossPropertyRegressor` fine-tuned from a
   pretrained source (all layers trained, output layer re-initialised);
 * ``feat:<source>``: frozen activations (:class:`~skcromel.cross_property.CrossPropertyFeaturizer`,
-  ``--feature-layers``) + scikit-learn ``HistGradientBoostingRegressor`` (absolute-error loss).
+  ``--feature-layers``) + scikit-learn ``HistGradientBoostingRegressor`` (absolute-error loss);
+* ``featm:<source>``: the same with the 132 magpie statistics and the source's own prediction
+  (``layer="output"``) added to the features;
+* ``blend:<source>``: equal-weight mean of ``tl:<source>`` and ``featm:<source>`` (both fitted on
+  the training part only; fixed weights).
 
 Results are cached one JSON line per (dataset, split, method, settings) in ``--out/results.jsonl``;
 re-running skips what is cached (resume). A markdown table (``results.md``) with the paper's numbers
@@ -39,10 +43,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.ensemble import HistGradientBoostingRegressor, VotingRegressor
 from sklearn.model_selection import GroupShuffleSplit
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import make_pipeline, make_union
 
+from skcromel import ElementStats
 from skcromel.config import get_data_home
 from skcromel.cross_property import (
     CrossPropertyFeaturizer,
@@ -101,13 +106,23 @@ def make_method(method: str, args, seed: int):
     kind, _, source = method.partition(":")
     if kind == "tl":
         return CrossPropertyRegressor(source, **common)
+    hgb = HistGradientBoostingRegressor(
+        loss="absolute_error", max_iter=500, learning_rate=0.05, random_state=seed
+    )
+    layers = tuple(int(v) for v in args.feature_layers.split(","))
     if kind == "feat":
-        layers = tuple(int(v) for v in args.feature_layers.split(","))
-        return make_pipeline(
-            CrossPropertyFeaturizer(source, layer=layers),
-            HistGradientBoostingRegressor(
-                loss="absolute_error", max_iter=500, learning_rate=0.05, random_state=seed
-            ),
+        return make_pipeline(CrossPropertyFeaturizer(source, layer=layers), hgb)
+    if kind == "featm":
+        features = make_union(
+            ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))
+        )
+        return make_pipeline(features, hgb)
+    if kind == "blend":
+        return VotingRegressor(
+            [
+                ("tl", make_method(f"tl:{source}", args, seed)),
+                ("featm", make_method(f"featm:{source}", args, seed)),
+            ]
         )
     raise ValueError(f"unknown method {method!r}")
 
@@ -118,8 +133,10 @@ def settings_key(method: str, args, seed: int) -> str:
     s = f"{method}|e{args.epochs}|p{args.patience}|lr{args.lr}|b{args.batch_size}|s{seed}"
     if method == "scratch":
         s += f"|{args.variant}"
-    if method.startswith("feat:"):
+    if method.startswith(("feat:", "featm:")):
         s = f"{method}|layers{args.feature_layers}|hgb-l1|s{seed}"
+    if method.startswith("blend:"):
+        s += f"|layers{args.feature_layers}|hgb-l1"
     return s
 
 
@@ -136,7 +153,7 @@ def _evaluate(method: str, args, seed: int, data) -> dict:
     else:
         est = make_method(method, args, seed).fit(Xtr, ytr)
         pred = est.predict(Xte)
-        extra["epochs_run"] = getattr(est, "n_epochs_", None)
+        extra["epochs_run"] = getattr(est, "n_epochs_", None)  # None for pipelines and blends
     return {
         "method": method,
         "seed": seed,
