@@ -25,6 +25,7 @@ _LAZY = {
     "CroMELKFold": "skcromel.model_selection",
     "run_benchmark": "skcromel.benchmark",
     "register_model": "skcromel.benchmark",
+    "ZeroInflatedRegressor": "skcromel.zero_inflated",
     # torch regressors, pretrained sources, cross-property transfer (Gupta et al. 2021)
     "TorchRegressor": "skcromel.nn",
     "MLPRegressorTorch": "skcromel.nn",

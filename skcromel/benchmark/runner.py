@@ -80,7 +80,11 @@ _REGISTRY: dict[str, ModelSpec] = {}
 #: Modules imported (errors ignored) the first time an unknown model name is requested, so that
 #: models registered by optional subpackages are found without an explicit import. The lead /
 #: transfer-learning modules append their module path here.
-PLUGIN_MODULES: list[str] = ["skcromel.benchmark.transfer_models", "skcromel.cromel_benchmark"]
+PLUGIN_MODULES: list[str] = [
+    "skcromel.benchmark.transfer_models",
+    "skcromel.cromel_benchmark",
+    "skcromel.benchmark.zero_inflated_models",
+]
 
 
 def register_model(
