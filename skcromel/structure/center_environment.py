@@ -34,7 +34,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..elements import SYMBOLS
 from ..exceptions import CompositionError, SkcromelWarning
-from ..parsing import ON_ERROR_OPTIONS, as_composition_array
+from ..featurizers.base import OneColumnTransformerMixin
+from ..parsing import as_composition_array
 from .ce_properties import ce_property_table, paper_index
 from .prototypes import PROTOTYPES, prototype_structure
 
@@ -49,7 +50,7 @@ class _SiteError(ValueError):
     """Internal: why one structure cannot be featurised."""
 
 
-class CenterEnvironmentFeaturizer(TransformerMixin, BaseEstimator):
+class CenterEnvironmentFeaturizer(OneColumnTransformerMixin, TransformerMixin, BaseEstimator):
     """Center-Environment features of crystal structures (A/B/X sites x element properties).
 
     Parameters
@@ -156,19 +157,12 @@ class CenterEnvironmentFeaturizer(TransformerMixin, BaseEstimator):
         self
         """
         self._check_params()
-        values, name = as_composition_array(X)
-        if len(values) == 0:
-            raise ValueError("cannot fit on an empty collection of structures")
+        self._record_input(X, "structures")
         table = ce_property_table(
             self.properties, data_home=self.data_home, impute_nan=self.impute_nan
         )
         self.property_table_ = table
         self.properties_ = np.asarray(table.columns, dtype=object)
-        self.n_features_in_ = 1
-        if name is not None:
-            self.feature_names_in_ = np.asarray([name], dtype=object)
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
         self.feature_names_out_ = np.asarray(self._make_feature_names(), dtype=object)
         return self
 
@@ -220,23 +214,9 @@ class CenterEnvironmentFeaturizer(TransformerMixin, BaseEstimator):
             )
         return out
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output features."""
-        check_is_fitted(self, "feature_names_out_")
-        return self.feature_names_out_.copy()
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.allow_nan = False
-        tags.requires_fit = True
-        return tags
-
     # ------------------------------------------------------------------ helpers
     def _check_params(self):
-        if self.on_error not in ON_ERROR_OPTIONS:
-            raise ValueError(f"on_error must be one of {ON_ERROR_OPTIONS}, got {self.on_error!r}")
+        self._check_on_error()
         if self.combine not in ("sum", "concat"):
             raise ValueError(f"combine must be 'sum' or 'concat', got {self.combine!r}")
         sites = tuple(self.sites) if not isinstance(self.sites, str) else (self.sites,)
