@@ -65,7 +65,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ce_transfer import PEROV, splits  # noqa: E402
+from ce_transfer import PEROV, record_split, save_records, splits  # noqa: E402
 from ce_transfer_crossblend import DNN, prepare  # noqa: E402
 
 from skcromel import ElementStats  # noqa: E402
@@ -243,20 +243,11 @@ def main(argv=None):
         for m, pr in preds.items():
             pred_rows.append(pd.DataFrame({"seed": seed, "fold": k, "method": m, "row": te,
                                            "y_true": yt[te], "y_pred": pr}))  # fmt: skip
-        for m, pr in preds.items():
-            records.append({"protocol": args.protocol, "seed": seed, "fold": k, "method": m,
-                            "mae": mean_absolute_error(yt[te], pr)})  # fmt: skip
-        print(seed, k, {m: round(mean_absolute_error(yt[te], v), 4) for m, v in preds.items()},
-              flush=True)  # fmt: skip
-    df = pd.DataFrame(records)
-    minutes = (time.perf_counter() - t0) / 60
-    df["command"], df["minutes"] = command, minutes
+        record_split(records, args.protocol, seed, k, yt[te], preds)
     out = Path(args.out) if args.out else OUT / f"ce_composition_transfer_{args.protocol}.csv"
-    df.to_csv(out, index=False)
+    save_records(records, command, t0, out)
     if args.predictions:  # per-row predictions are derived data: keep them out of the repo
         pd.concat(pred_rows).to_csv(args.predictions, index=False)
-    print(df.groupby("method", sort=False)["mae"].agg(["mean", "std", "count"]).round(4))
-    print(f"{command}: {minutes:.1f} min")
 
 
 if __name__ == "__main__":

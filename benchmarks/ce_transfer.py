@@ -132,6 +132,25 @@ def splits(protocol, n, n_repeats):
             yield seed, k, tr, te
 
 
+def record_split(records, protocol, seed, k, y_test, preds, *extra) -> None:
+    """Append one MAE record per method of a split and print the split's MAEs."""
+    maes = {m: mean_absolute_error(y_test, pr) for m, pr in preds.items()}
+    for m, mae in maes.items():
+        records.append({"protocol": protocol, "seed": seed, "fold": k, "method": m, "mae": mae})
+    print(seed, k, {m: round(v, 4) for m, v in maes.items()}, *extra, flush=True)
+
+
+def save_records(records, command: str, t0: float, out) -> pd.DataFrame:
+    """Per-split records -> CSV (with the command and run time) and a printed summary."""
+    df = pd.DataFrame(records)
+    minutes = (time.perf_counter() - t0) / 60
+    df["command"], df["minutes"] = command, minutes
+    df.to_csv(out, index=False)
+    print(df.groupby("method", sort=False)["mae"].agg(["mean", "std", "count"]).round(4))
+    print(f"{command}: {minutes:.1f} min")
+    return df
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-home", default=None)

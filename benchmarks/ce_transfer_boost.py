@@ -43,7 +43,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ce_transfer import load, splits  # noqa: E402
+from ce_transfer import load, record_split, save_records, splits  # noqa: E402
 
 from skcromel import ElementStats  # noqa: E402
 from skcromel.config import get_data_home  # noqa: E402
@@ -146,23 +146,13 @@ def main(argv=None):
         preds["blend"] = 0.5 * (preds["dnn-ens"] + preds["svr+s4+magpie"])
         preds["blend3"] = (preds["dnn-ens"] + preds["svr+s4+magpie"] + preds["krr+s4+magpie"]) / 3
         preds["blend-svr+s4"] = 0.5 * (preds["dnn-ens"] + preds["svr+s4"])
-        for m, pr in preds.items():
-            records.append({"protocol": args.protocol, "seed": seed, "fold": k, "method": m,
-                            "mae": mean_absolute_error(yt[te], pr)})  # fmt: skip
-        print(seed, k, {m: round(mean_absolute_error(yt[te], v), 4) for m, v in preds.items()},
-              svr_params, gk.best_params_, flush=True)  # fmt: skip
-    df = pd.DataFrame(records)
-    minutes = (time.perf_counter() - t0) / 60
-    df["command"], df["minutes"] = command, minutes
+        record_split(records, args.protocol, seed, k, yt[te], preds, svr_params, gk.best_params_)
     out = (
         Path(args.out)
         if args.out
         else OUT / f"ce_transfer_boost_{args.features}_{args.protocol}.csv"
     )
-    df.to_csv(out, index=False)
-    summary = df.groupby("method", sort=False)["mae"].agg(["mean", "std", "count"])
-    print(summary.round(4).to_string())
-    print(f"{command}: {minutes:.1f} min")
+    save_records(records, command, t0, out)
 
 
 def write_report(out=OUT / "ce_transfer_boost.md"):

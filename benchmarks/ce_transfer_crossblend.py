@@ -25,14 +25,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
-from sklearn.metrics import mean_absolute_error
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ce_transfer import load, splits  # noqa: E402
+from ce_transfer import load, record_split, save_records, splits  # noqa: E402
 
 from skcromel.config import get_data_home  # noqa: E402
 from skcromel.nn.networks import build_mlp  # noqa: E402
@@ -103,17 +101,8 @@ def main(argv=None):
         preds["blend-4"] = np.mean(
             [preds[m] for m in ("svr4-pub", "dnn-pub", "svr4-comb", "dnn-comb")], axis=0
         )
-        for m, pr in preds.items():
-            records.append({"protocol": args.protocol, "seed": seed, "fold": k, "method": m,
-                            "mae": mean_absolute_error(yt[te], pr)})  # fmt: skip
-        print(seed, k, {m: round(mean_absolute_error(yt[te], v), 4) for m, v in preds.items()},
-              flush=True)  # fmt: skip
-    df = pd.DataFrame(records)
-    minutes = (time.perf_counter() - t0) / 60
-    df["command"], df["minutes"] = command, minutes
-    df.to_csv(OUT / f"ce_transfer_crossblend_{args.protocol}.csv", index=False)
-    print(df.groupby("method", sort=False)["mae"].agg(["mean", "std", "count"]).round(4))
-    print(f"{command}: {minutes:.1f} min")
+        record_split(records, args.protocol, seed, k, yt[te], preds)
+    save_records(records, command, t0, OUT / f"ce_transfer_crossblend_{args.protocol}.csv")
 
 
 if __name__ == "__main__":
