@@ -26,6 +26,9 @@ _LAZY = {
     "run_benchmark": "skcromel.benchmark",
     "register_model": "skcromel.benchmark",
     "ZeroInflatedRegressor": "skcromel.zero_inflated",
+    # competing-phase baseline and delta-learning
+    "ReferenceHullEnergy": "skcromel.featurizers.hull",
+    "DeltaRegressor": "skcromel.delta",
     # torch regressors, pretrained sources, cross-property transfer (Gupta et al. 2021)
     "TorchRegressor": "skcromel.nn",
     "MLPRegressorTorch": "skcromel.nn",

@@ -49,6 +49,7 @@ __all__ = [
     "parse_compositions",
     "to_element_matrix",
     "reduced_formulas",
+    "reduced_formulas_of",
 ]
 
 ON_ERROR_OPTIONS = ("raise", "nan")
@@ -528,6 +529,11 @@ def reduced_formulas(X, *, on_error: str = "raise") -> np.ndarray:
     """
     parsed = parse_compositions(X, on_error=on_error)
     warn_failed_rows(parsed, "reduced_formulas")
+    return reduced_formulas_of(parsed)
+
+
+def reduced_formulas_of(parsed: ParsedCompositions) -> np.ndarray:
+    """:func:`reduced_formulas` of already parsed compositions (``None`` for failed rows)."""
     out = np.empty(parsed.n_rows, dtype=object)
     frac = parsed.fraction
     bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))

@@ -1,0 +1,232 @@
+"""ReferenceHullEnergy (competing-phase baseline) and DeltaRegressor (Δ-learning)."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from pymatgen.analysis.phase_diagram import PDEntry, PhaseDiagram
+from pymatgen.core import Composition
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import estimator_checks as ec
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy
+from skcromel.datasets import load_kingsbury
+from skcromel.exceptions import CompositionError
+from skcromel.featurizers.hull import hull_energy
+
+TOY = pd.DataFrame(
+    {
+        "formula": ["FeO", "Fe2O3", "Fe3O4", "Li2O", "Li2O2", "LiFeO2", "Fe3O4"],
+        "e_form": [-1.4, -1.7, -1.0, -2.1, -1.3, -2.5, -1.69],  # Fe3O4 twice: lowest kept
+    }
+)
+
+
+def _pymatgen_hull(reference: pd.DataFrame, query: str, phases: str) -> float:
+    """Independent reference: pymatgen's PhaseDiagram on the same phase selection."""
+    q = Composition(query)
+    els = {e.symbol for e in q.elements}
+    entries = [PDEntry(Composition(e), 0.0) for e in els]
+    for f, e in zip(reference.iloc[:, 0], reference.iloc[:, 1]):
+        c = Composition(f)
+        sub = {x.symbol for x in c.elements}
+        if len(sub) < 2 or not sub <= els:
+            continue
+        if phases == "lower-order" and sub == els:
+            continue
+        if phases == "exclude-formula" and c.fractional_composition.almost_equals(
+            q.fractional_composition, rtol=1e-6
+        ):
+            continue
+        entries.append(PDEntry(c, e * c.num_atoms))
+    return PhaseDiagram(entries).get_hull_energy_per_atom(q)
+
+
+@pytest.mark.parametrize("phases", ["lower-order", "exclude-formula", "all"])
+def test_hull_matches_pymatgen_on_toy_table(phases):
+    queries = ["LiFeO2", "Li5FeO4", "Fe3O4", "FeO", "Li2O", "LiFe5O8", "Fe", "Li0.5Fe0.5O"]
+    h = ReferenceHullEnergy(TOY, phases=phases).fit(queries)
+    got = h.transform(queries)[:, 0]
+    want = [_pymatgen_hull(TOY, q, phases) for q in queries]
+    np.testing.assert_allclose(got, want, atol=1e-9)
+    assert h.n_reference_ == 6  # 6 distinct compounds (Fe3O4 polymorphs merged)
+
+
+def test_hull_matches_pymatgen_on_kingsbury_ternaries():
+    """Real data shipped in pymatgen: experimental enthalpies (eV/atom) as the reference table."""
+    ds = load_kingsbury()
+    ref = pd.DataFrame({"f": ds.X["composition"], "e": ds.y})
+    ternary = [f for f in ref["f"] if len(Composition(f).elements) == 3][:40]
+    for phases in ("lower-order", "exclude-formula"):
+        got = ReferenceHullEnergy(ref, phases=phases).fit(ternary).transform(ternary)[:, 0]
+        want = [_pymatgen_hull(ref, q, phases) for q in ternary]
+        np.testing.assert_allclose(got, want, atol=1e-8)
+        assert np.all(got <= 1e-12)
+
+
+def test_hull_is_composition_invariant_and_repeats_are_solved_once(monkeypatch):
+    import skcromel.featurizers.hull as hull_mod
+
+    calls = []
+    real = hull_mod.hull_energy
+
+    def counting(*a):
+        calls.append(1)
+        return real(*a)
+
+    monkeypatch.setattr(hull_mod, "hull_energy", counting)
+    h = ReferenceHullEnergy(TOY).fit(["LiFeO2"])
+    out = h.transform(["LiFeO2", "Li2Fe2O4", "O2FeLi", "LiFeO2", "Li"])[:, 0]
+    assert len(calls) == 1
+    np.testing.assert_allclose(out[:4], out[0])
+    assert out[4] == 0.0
+    assert out.dtype == np.float64
+
+
+def test_hull_exclude_and_errors():
+    ref = ReferenceHullEnergy(TOY, exclude=["Fe2O3"]).fit(["x"])
+    assert ref.n_reference_ == 5
+    with pytest.raises(ValueError, match="phases must be one of"):
+        ReferenceHullEnergy(TOY, phases="nope").fit(["LiFeO2"])
+    bad = TOY.assign(e_form=[-1.4, np.nan, -1.0, -2.1, -1.3, -2.5, -1.69])
+    with pytest.raises(ValueError, match="row 1 .*'Fe2O3'.* not finite"):
+        ReferenceHullEnergy(bad).fit(["LiFeO2"])
+    with pytest.raises(TypeError, match="reference must be"):
+        ReferenceHullEnergy(3.0).fit(["LiFeO2"])
+    h = ReferenceHullEnergy(TOY).fit(["LiFeO2"])
+    with pytest.raises(CompositionError, match="row 1"):
+        h.transform(["LiFeO2", "Xx2O"])
+    with pytest.warns(UserWarning, match="1 of 2 rows"):
+        out = ReferenceHullEnergy(TOY, on_error="nan").fit(["x"]).transform(["LiFeO2", "Q"])
+    assert np.isfinite(out[0, 0]) and np.isnan(out[1, 0])
+
+
+def test_hull_sklearn_citizen():
+    h = ReferenceHullEnergy((TOY["formula"].tolist(), TOY["e_form"].to_numpy()))
+    for check in (ec.check_no_attributes_set_in_init, ec.check_get_params_invariance,
+                  ec.check_set_params, ec.check_estimator_cloneable):  # fmt: skip
+        check("ReferenceHullEnergy", clone(h))
+    X = pd.DataFrame({"formula": ["LiFeO2", "Li5FeO4"]})
+    out = h.set_output(transform="pandas").fit_transform(X)
+    assert list(out.columns) == ["hull_energy_per_atom"]
+    restored = pickle.loads(pickle.dumps(h))
+    np.testing.assert_array_equal(restored.transform(X).to_numpy(), out.to_numpy())
+
+
+def test_hull_energy_function_direct():
+    # x = 1/2 A + 1/2 B with a line between two phases
+    F = np.array([[0.5, 0.25], [0.5, 0.75]])
+    assert hull_energy(F, np.array([-1.5, -2.0]), np.array([0.375, 0.625])) == pytest.approx(-1.75)
+    # with the first phase higher, element A + the second phase is lower than their mixture
+    assert hull_energy(F, np.array([-1.0, -2.0]), np.array([0.375, 0.625])) == pytest.approx(-5 / 3)
+    assert hull_energy(np.zeros((2, 0)), np.zeros(0), np.array([0.5, 0.5])) == 0.0
+
+
+@pytest.mark.data
+def test_hull_on_materials_project_reference(data_home):
+    """The default reference (MP formation energies) gives the known BaO + TiO2 decomposition."""
+    h = ReferenceHullEnergy(data_home=data_home).fit(["BaTiO3"])
+    assert h.n_reference_ > 80_000
+    e = h.transform(["BaTiO3", "SrTiO3"])[:, 0]
+    assert np.all(e < -2.5) and np.all(e > -4.0)  # MP: BaTiO3 about -3.5 eV/atom
+
+
+# ---------------------------------------------------------------------------------- Δ-learning
+def _first_column_doubled(A):
+    return np.asarray(A)[:, :1] * 2.0
+
+
+def _first_column(A):
+    return np.asarray(A)[:, :1]
+
+
+def _first_column_with_hole(A):
+    A = np.asarray(A, dtype=float)
+    return np.where(np.arange(len(A))[:, None] == 7, np.nan, A[:, :1])
+
+
+@parametrize_with_checks(
+    [
+        DeltaRegressor(Ridge()),
+        DeltaRegressor(Ridge(), baseline=FunctionTransformer(_first_column_doubled, validate=True)),
+    ]
+)
+def test_delta_sklearn_common_checks(estimator, check):
+    check(estimator)
+
+
+def _delta_data(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 3))
+    base = 3.0 * np.sin(2 * X[:, 0]) + X[:, 0] ** 3  # hard for a linear model
+    y = base + 0.5 * X[:, 1] - 0.2 * X[:, 2] + 0.01 * rng.normal(size=n)
+    return np.column_stack([base, X]), y
+
+
+def test_delta_learns_the_correction_not_the_baseline():
+    X, y = _delta_data()
+    cv = KFold(5, shuffle=True, random_state=0)
+    plain = cross_val_predict(Ridge(), X[:, 1:], y, cv=cv)
+    delta = cross_val_predict(
+        DeltaRegressor(Ridge(), baseline=FunctionTransformer(_first_column)), X, y, cv=cv
+    )
+    mae = lambda p: np.mean(np.abs(y - p))  # noqa: E731
+    assert mae(delta) < 0.05 < mae(plain)
+    est = DeltaRegressor(Ridge(), baseline=None).fit(X, y)
+    np.testing.assert_allclose(est.predict_baseline(X), X[:, 0])
+    assert est.regressor_.coef_[2] == pytest.approx(0.5, abs=0.01)
+    off = DeltaRegressor(Ridge(), baseline_scale=0.0).fit(X, y)
+    np.testing.assert_allclose(off.predict(X), Ridge().fit(X, y).predict(X))
+
+
+def test_delta_with_composition_pipeline_gridsearch_pickle():
+    """Formulas in: hull baseline + magpie/ridge correction, inside GridSearchCV, pickled."""
+    rng = np.random.default_rng(0)
+    fe = np.linspace(0.1, 0.9, 30)
+    X = pd.Series([f"Li{a:.3f}Fe{1 - a:.3f}O{1.5 - a:.3f}" for a in fe])
+    hull = ReferenceHullEnergy(TOY).fit(X).transform(X)[:, 0]
+    y = hull - 0.1 * fe + 0.001 * rng.normal(size=len(fe))
+    model = DeltaRegressor(
+        make_pipeline(ElementStats(), Ridge()), baseline=ReferenceHullEnergy(TOY)
+    )
+    gs = GridSearchCV(model, {"regressor__ridge__alpha": [1e-3, 1.0]}, cv=3).fit(X, y)
+    pred = gs.predict(X)
+    assert np.mean(np.abs(pred - y)) < 0.02
+    restored = pickle.loads(pickle.dumps(gs.best_estimator_))
+    np.testing.assert_array_equal(restored.predict(X), pred)
+    assert not hasattr(clone(model), "regressor_")
+
+
+def test_delta_non_finite_baseline_names_the_row():
+    X, y = _delta_data(20)
+    hole = FunctionTransformer(_first_column_with_hole)
+    with pytest.raises(ValueError, match="row 7"):
+        DeltaRegressor(Ridge(), baseline=hole).fit(X, y)
+    with pytest.raises(ValueError, match="baseline_column=9"):
+        DeltaRegressor(Ridge(), baseline_column=9).fit(X[:5], y[:5])
+
+
+def test_delta_drop_baseline_column():
+    X, y = _delta_data(50)
+    est = DeltaRegressor(Ridge(), drop_baseline_column=True).fit(X, y)
+    assert est.regressor_.n_features_in_ == 3
+    np.testing.assert_allclose(est.predict(X)[:3], (X[:3, 0] + est.regressor_.predict(X[:3, 1:])))
+
+
+@pytest.mark.data
+def test_hull_reference_cache_is_shared(data_home, monkeypatch):
+    import skcromel.featurizers.hull as hull_mod
+
+    first = ReferenceHullEnergy(data_home=data_home).fit(["BaTiO3"])
+    monkeypatch.setattr(ReferenceHullEnergy, "_build_index", lambda self: pytest.fail("rebuilt"))
+    second = clone(first).fit(["SrTiO3"])
+    assert second._index is first._index
+    assert len(hull_mod._INDEX_CACHE) == 1
