@@ -122,8 +122,10 @@ def dnn_kwargs(args, **over):
     return kw
 
 
-def splits(protocol, n, n_repeats):
-    for seed in range(n_repeats):
+def splits(protocol, n, n_repeats, first_seed=0):
+    """Seeded splits: ``paper`` = one random 90/10 hold-out per seed, ``kfold`` = 5-fold CV per
+    seed; seeds ``first_seed .. first_seed + n_repeats - 1``."""
+    for seed in range(first_seed, first_seed + n_repeats):
         if protocol == "paper":
             gen = ShuffleSplit(n_splits=1, test_size=0.1, random_state=seed).split(np.arange(n))
         else:

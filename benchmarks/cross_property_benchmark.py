@@ -22,7 +22,11 @@ it fits the selected methods on the training part and reports test MAE:
 * ``zi:<source>``: zero-inflated (:class:`~skcromel.zero_inflated.ZeroInflatedRegressor`) for
   targets with a point mass at zero (band gaps of metals): an HGB classifier on the ``featm``
   features decides zero vs non-zero, ``blend:<source>`` fitted on the non-zero rows gives the value;
-* ``zi-magpie``: the same hurdle with HGB on magpie statistics only (no transfer; the reference).
+* ``zi-magpie``: the same hurdle with HGB on magpie statistics only (no transfer; the reference);
+* ``delta+<method>``: Δ-learning, :class:`~skcromel.DeltaRegressor` around any method above: it
+  learns the residual to the Materials Project competing-phase hull energy
+  (:class:`~skcromel.ReferenceHullEnergy`, phases ``--hull-phases``; the hull of a composition
+  never uses its own reduced formula), for formation-energy targets.
 
 Results are cached one JSON line per (dataset, split, method, settings) in ``--out/results.jsonl``;
 re-running skips what is cached (resume). A markdown table (``results.md``) with the paper's numbers
@@ -55,7 +59,7 @@ from sklearn.ensemble import (
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline, make_union
 
-from skcromel import ElementStats
+from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy
 from skcromel.config import get_data_home
 from skcromel.cross_property import (
     CrossPropertyFeaturizer,
@@ -100,7 +104,13 @@ def load_split(data_home: Path, row: pd.Series, split: str, seed: int):
     return X[a], y[a], X[b], y[b]
 
 
-def make_method(method: str, args, seed: int):
+def make_method(method: str, args, seed: int, hull=None):
+    """The estimator of ``method``; ``hull`` (a ReferenceHullEnergy) is added to the features of
+    the gradient-boosting members (inside ``delta+``: the residual depends on the baseline)."""
+    if method.startswith("delta+"):
+        hull = ReferenceHullEnergy(phases=args.hull_phases, data_home=args.data_home)
+        inner = make_method(method.removeprefix("delta+"), args, seed, hull=hull)
+        return DeltaRegressor(inner, baseline=hull)
     common = dict(
         max_epochs=args.epochs,
         batch_size=args.batch_size,
@@ -125,15 +135,13 @@ def make_method(method: str, args, seed: int):
     if kind == "feat":
         return make_pipeline(CrossPropertyFeaturizer(source, layer=layers), hgb)
     if kind == "featm":
-        features = make_union(
-            ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))
-        )
-        return make_pipeline(features, hgb)
+        parts = [ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
+        return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
     if kind == "blend":
         return VotingRegressor(
             [
                 ("tl", make_method(f"tl:{source}", args, seed)),
-                ("featm", make_method(f"featm:{source}", args, seed)),
+                ("featm", make_method(f"featm:{source}", args, seed, hull=hull)),
             ]
         )
     if kind == "zi":
@@ -158,6 +166,9 @@ def _hgb_classifier(seed):
 
 
 def settings_key(method: str, args, seed: int) -> str:
+    if method.startswith("delta+"):  # v2: the hull is also a feature of the HGB members
+        inner = settings_key(method.removeprefix("delta+"), args, seed)
+        return f"delta[{args.hull_phases}]v2+" + inner
     if method == "base":
         return f"base|s{seed}"
     s = f"{method}|e{args.epochs}|p{args.patience}|lr{args.lr}|b{args.batch_size}|s{seed}"
@@ -352,6 +363,12 @@ def main(argv=None) -> int:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--variant", default="elemnet-small", choices=["elemnet", "elemnet-small"])
     p.add_argument("--feature-layers", default="-3,-1")
+    p.add_argument(
+        "--hull-phases",
+        default="lower-order",
+        choices=["lower-order", "exclude-formula"],
+        help="reference phases of the delta+ baseline (ReferenceHullEnergy phases=)",
+    )
     p.add_argument("--device", default="auto")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument(

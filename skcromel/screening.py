@@ -248,7 +248,7 @@ def _energy_predictor(args):
     print("training the spinel -> perovskite CE transfer model on the data home "
           "(about 1-2 min on one CPU thread)...", file=sys.stderr)  # fmt: skip
     model = perovskite_energy_model(
-        args.data_home, n_ensemble=args.n_ensemble, random_state=args.seed
+        args.data_home, n_ensemble=args.n_ensemble, random_state=args.seed, delta=args.delta
     )
     if args.save_model:
         with open(args.save_model, "wb") as fh:
@@ -340,6 +340,12 @@ def add_screen_subparser(subparsers) -> argparse.ArgumentParser:
     g.add_argument("--data-home", default=None)
     g.add_argument("--n-ensemble", type=int, default=1, help="fine-tuned networks averaged")
     g.add_argument("--seed", type=int, default=0)
+    g.add_argument(
+        "--delta",
+        action="store_true",
+        help="learn the residual to the Materials Project competing-phase hull (needs "
+        "crabnet/data/matbench/mp_e_form.csv in the data home)",
+    )
     g.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     p.add_argument("-o", "--output", default="-", help="output CSV (default: stdout)")
     p.set_defaults(func=_cmd_screen)

@@ -13,6 +13,7 @@ import torch
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skcromel import ReferenceHullEnergy
 from skcromel.exceptions import DataNotFoundError
 from skcromel.screening import add_screen_subparser, screen_perovskites
 from skcromel.structure import transfer
@@ -168,6 +169,18 @@ def test_load_and_energy_model(tmp_path):
     pred = model.predict(["SrHfO3", "BaSnO3"])
     assert pred.shape == (2,) and np.isfinite(pred).all()
     assert model[-1].source_state_ is not None and model[-1].n_features_in_ == 52
+    # delta-learning on a (toy) competing-phase reference: baseline + the CE model's correction
+    ref = pd.DataFrame({"f": ["SrO", "HfO2", "BaO", "SnO2"], "e": [-3.0, -3.9, -2.8, -2.0]})
+    hull = ReferenceHullEnergy(ref)
+    dmodel = perovskite_energy_model(
+        home, properties="shipped", max_epochs=3, source_epochs=3, delta=hull
+    )
+    base = dmodel.predict_baseline(["SrHfO3", "BaSnO3"])
+    np.testing.assert_allclose(base, hull.fit(["x"]).transform(["SrHfO3", "BaSnO3"])[:, 0])
+    np.testing.assert_allclose(
+        dmodel.predict(["SrHfO3", "BaSnO3"]),
+        base + dmodel.regressor_.predict(["SrHfO3", "BaSnO3"]),
+    )
 
 
 def test_predict_all_and_energy_rule():

@@ -5,4 +5,10 @@ from .fraction import ElementFraction
 from .hull import ReferenceHullEnergy
 from .stats import STATS, ElementStats
 
-__all__ = ["CompositionTransformer", "ElementFraction", "ElementStats", "ReferenceHullEnergy", "STATS"]
+__all__ = [
+    "CompositionTransformer",
+    "ElementFraction",
+    "ElementStats",
+    "ReferenceHullEnergy",
+    "STATS",
+]
