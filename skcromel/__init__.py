@@ -26,6 +26,11 @@ _LAZY = {
     "run_benchmark": "skcromel.benchmark",
     "register_model": "skcromel.benchmark",
     "ZeroInflatedRegressor": "skcromel.zero_inflated",
+    # the other Magpie attribute groups (Ward et al. 2016)
+    "Stoichiometry": "skcromel.featurizers.attributes",
+    "ValenceOrbital": "skcromel.featurizers.attributes",
+    "IonProperty": "skcromel.featurizers.attributes",
+    "magpie_full": "skcromel.featurizers.attributes",
     # competing-phase baseline and delta-learning
     "ReferenceHullEnergy": "skcromel.featurizers.hull",
     "DeltaRegressor": "skcromel.delta",

@@ -13,6 +13,17 @@ with a ``composition`` column:
     classifier as in ``zi_hgb_magpie_xgap``; regressor = equal-weight mean of that HGB, a CroMEL
     fine-tune (shipped ``cromel-offline-cosine``) and a cross-property ElemNet fine-tuned from
     ``elemnet-small-mp-gap``, all fitted on the non-zero training rows.
+``zi_hgb_magpie_ion``
+    both members HGB on magpie + :class:`~skcromel.IonProperty` (charge balance and ionic
+    character; no transfer): isolates the ionic attributes.
+``zi_hgb_full``
+    both members HGB on the full Magpie set (:func:`~skcromel.magpie_full`: stoichiometry,
+    magpie statistics, valence orbitals, ionic attributes), oliynyk and megnet16 statistics and
+    both frozen shipped ElemNet sources (band gap and formation energy: last hidden layer and
+    prediction).
+``zi_combined_full``
+    classifier as in ``zi_hgb_full``; regressor = equal-weight mean of that HGB, a CroMEL
+    fine-tune and the gap-source ElemNet fine-tune (non-zero training rows only).
 """
 
 from __future__ import annotations
@@ -32,46 +43,59 @@ __all__ = ["make_zi_combined_gap", "make_zi_hgb"]
 GAP_SOURCE = "elemnet-small-mp-gap"
 
 
-def _features(source: str | None) -> ColumnTransformer:
-    from ..cross_property import CrossPropertyFeaturizer
-    from ..featurizers import ElementStats
+EFORM_SOURCE = "elemnet-small-mp-eform"
+FULL = "full"  # feature set of zi_hgb_full
 
-    parts = [("magpie", ElementStats("magpie"), "composition")]
-    if source is not None:
-        parts.append(
-            ("xprop", CrossPropertyFeaturizer(source, layer=(-1, "output")), "composition")
-        )
+
+def _features(source: str | None, extra: str | None = None) -> ColumnTransformer:
+    """magpie statistics (+ a frozen source); ``extra="ion"``: + IonProperty; ``extra="full"``:
+    full Magpie set + oliynyk + megnet16 + both shipped sources (``source`` is ignored)."""
+    from ..cross_property import CrossPropertyFeaturizer
+    from ..featurizers import ElementStats, IonProperty, magpie_full
+
+    if extra == FULL:
+        parts = [("magpie_full", magpie_full(), "composition")]
+        parts += [(p, ElementStats(p), "composition") for p in ("oliynyk", "megnet16")]
+        sources = (GAP_SOURCE, EFORM_SOURCE)
+    else:
+        parts = [("magpie", ElementStats("magpie"), "composition")]
+        if extra == "ion":
+            parts.append(("ion", IonProperty(), "composition"))
+        sources = () if source is None else (source,)
+    for src in sources:
+        parts.append((src, CrossPropertyFeaturizer(src, layer=(-1, "output")), "composition"))
     return ColumnTransformer(parts)
 
 
-def _hgb_pair(source: str | None):
+def _hgb_pair(source: str | None, extra: str | None = None):
     clf = Pipeline(
-        [("features", _features(source)),
+        [("features", _features(source, extra)),
          ("model", HistGradientBoostingClassifier(max_iter=400, learning_rate=0.05))]
     )  # fmt: skip
     reg = Pipeline(
-        [("features", _features(source)),
+        [("features", _features(source, extra)),
          ("model", HistGradientBoostingRegressor(max_iter=600, learning_rate=0.05))]
     )  # fmt: skip
     return clf, reg
 
 
-def make_zi_hgb(source: str | None = None):
-    """Hurdle model with HistGradientBoosting members on magpie (+ a frozen source)."""
+def make_zi_hgb(source: str | None = None, extra: str | None = None):
+    """Hurdle model with HistGradientBoosting members on magpie (+ a frozen source, + ``extra``
+    attributes: ``"ion"`` or ``"full"``, see :func:`_features`)."""
     from ..zero_inflated import ZeroInflatedRegressor
 
-    clf, reg = _hgb_pair(source)
+    clf, reg = _hgb_pair(source, extra)
     return ZeroInflatedRegressor(clf, reg)
 
 
-def make_zi_combined_gap(max_epochs: int = 300):
+def make_zi_combined_gap(max_epochs: int = 300, extra: str | None = None):
     """Hurdle model whose regressor averages HGB, CroMEL and cross-property fine-tunes."""
     from ..cromel_benchmark import CompositionColumn, make_cromel
     from ..cross_property import CrossPropertyRegressor
     from ..zero_inflated import ZeroInflatedRegressor
     from .transfer_models import CPU_SETTINGS
 
-    clf, hgb = _hgb_pair(GAP_SOURCE)
+    clf, hgb = _hgb_pair(GAP_SOURCE, extra)
     xprop = Pipeline(
         [("composition", CompositionColumn()),
          ("model", CrossPropertyRegressor(source=GAP_SOURCE, device="cpu", **CPU_SETTINGS))]
@@ -102,6 +126,32 @@ register_model(
     make_zi_combined_gap,
     description="zero-inflated: HGB classifier on magpie + gap source; regressor = mean of HGB, "
     "CroMEL fine-tune and ElemNet fine-tuned from the gap source (non-zero rows only)",
+    quick_params={
+        "classifier__model__max_iter": 30,
+        "regressor__hgb__model__max_iter": 30,
+        "regressor__cromel__model__max_epochs": 5,
+        "regressor__xprop__model__max_epochs": 5,
+    },
+)
+register_model(
+    "zi_hgb_magpie_ion",
+    lambda: make_zi_hgb(None, "ion"),
+    description="zero-inflated HGB pair on magpie + IonProperty (charge balance, ionic "
+    "character); no transfer",
+    quick_params=_HGB_QUICK,
+)
+register_model(
+    "zi_hgb_full",
+    lambda: make_zi_hgb(None, FULL),
+    description="zero-inflated HGB pair on the full Magpie set + oliynyk + megnet16 + both "
+    "frozen shipped ElemNet sources (gap, formation energy)",
+    quick_params=_HGB_QUICK,
+)
+register_model(
+    "zi_combined_full",
+    lambda: make_zi_combined_gap(extra=FULL),
+    description="zero-inflated: classifier as zi_hgb_full; regressor = mean of that HGB, CroMEL "
+    "fine-tune and ElemNet fine-tuned from the gap source (non-zero rows only)",
     quick_params={
         "classifier__model__max_iter": 30,
         "regressor__hgb__model__max_iter": 30,
