@@ -9,6 +9,14 @@ retrieval among the held-out set).
 
 The checkpoint is written outside the repository (default ``/tmp/cromel_mp_elastic.pt``).
 
+Full Materials Project on a connected machine (132,752 structures of ``matbench_mp_e_form``;
+every structure whose reduced formula is in one of skcromel's benchmark target sets is removed,
+as for the shipped ElemNet sources)::
+
+    python -c "from matminer.datasets import load_dataset; load_dataset('matbench_mp_e_form')"
+    python benchmarks/cromel_pretrain.py --matbench ~/.../matbench_mp_e_form.json.gz \
+        --targets e_form --device cuda --time-limit 36000 --out /tmp/cromel_mp_full.pt
+
 Usage::
 
     SKCROMEL_DATA_HOME=/work/shared/data python benchmarks/cromel_pretrain.py \
@@ -53,6 +61,28 @@ def load_source(targets, exclude_efe=True):
     return structs, lab[list(targets)].reset_index(drop=True)
 
 
+def load_matbench(path, targets, max_rows=None):
+    """Structures + target of a matbench JSON file, minus every benchmark target formula."""
+    from skcromel.datasets import read_matbench_structures
+    from skcromel.pretrain import benchmark_target_formulas
+
+    structs, y, _ = read_matbench_structures(path, targets[0], max_rows=max_rows)
+    formulas, counts = benchmark_target_formulas()
+    missing = [k for k, v in counts.items() if v < 0]
+    if missing:  # an incomplete exclusion would make the source unfair: refuse
+        raise SystemExit(
+            f"{len(missing)} benchmark target sets not found in the data home (e.g. {missing[0]}):"
+            " set SKCROMEL_DATA_HOME so that every target formula can be excluded"
+        )
+    banned = set(formulas)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        red = reduced_formulas([s.composition for s in structs])
+    keep = ~pd.Series(red).isin(banned).to_numpy()
+    print(f"removed {int((~keep).sum())} of {len(structs)} structures whose formula is a target")
+    return [s for s, k in zip(structs, keep) if k], y[keep].to_frame().reset_index(drop=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--alignment", default="cosine", choices=ALIGNMENTS)
@@ -63,11 +93,18 @@ def main(argv=None):
     p.add_argument("--keep-efe", action="store_true", help="do not remove EFE formulas")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="/tmp/cromel_mp_elastic.pt")
+    p.add_argument("--matbench", default=None, help="matbench/matminer structure JSON(.gz)")
+    p.add_argument("--max-rows", type=int, default=None)
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--threads", type=int, default=1)
     args = p.parse_args(argv)
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
 
     t0 = time.perf_counter()
-    structs, y = load_source(args.targets, exclude_efe=not args.keep_efe)
+    if args.matbench:
+        structs, y = load_matbench(args.matbench, args.targets, args.max_rows)
+    else:
+        structs, y = load_source(args.targets, exclude_efe=not args.keep_efe)
     print(
         f"{len(structs)} structures, targets {args.targets}; loading took "
         f"{time.perf_counter() - t0:.0f} s"
@@ -78,6 +115,7 @@ def main(argv=None):
         batch_size=args.batch_size,
         validation_fraction=0.1,
         time_limit=args.time_limit,
+        device=args.device,
         random_state=args.seed,
     )
     model.fit(structs, y)

@@ -17,6 +17,8 @@ it fits the selected methods on the training part and reports test MAE:
   ``--feature-layers``) + scikit-learn ``HistGradientBoostingRegressor`` (absolute-error loss);
 * ``featm:<source>``: the same with the 132 magpie statistics and the source's own prediction
   (``layer="output"``) added to the features;
+* ``featf:<source>`` / ``blendf:<source>``: ``featm`` / ``blend`` with the full Magpie set
+  (:func:`skcromel.magpie_full`: + stoichiometry, valence-orbital and ionic attributes);
 * ``blend:<source>``: equal-weight mean of ``tl:<source>`` and ``featm:<source>`` (both fitted on
   the training part only; fixed weights);
 * ``zi:<source>``: zero-inflated (:class:`~skcromel.zero_inflated.ZeroInflatedRegressor`) for
@@ -59,7 +61,7 @@ from sklearn.ensemble import (
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline, make_union
 
-from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy
+from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy, magpie_full
 from skcromel.config import get_data_home
 from skcromel.cross_property import (
     CrossPropertyFeaturizer,
@@ -137,6 +139,16 @@ def make_method(method: str, args, seed: int, hull=None):
     if kind == "featm":
         parts = [ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
         return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
+    if kind == "featf":  # featm with the full Magpie set (stoichiometry, valence, ionic)
+        parts = [magpie_full(), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
+        return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
+    if kind == "blendf":
+        return VotingRegressor(
+            [
+                ("tl", make_method(f"tl:{source}", args, seed)),
+                ("featf", make_method(f"featf:{source}", args, seed, hull=hull)),
+            ]
+        )
     if kind == "blend":
         return VotingRegressor(
             [
@@ -174,9 +186,9 @@ def settings_key(method: str, args, seed: int) -> str:
     s = f"{method}|e{args.epochs}|p{args.patience}|lr{args.lr}|b{args.batch_size}|s{seed}"
     if method == "scratch":
         s += f"|{args.variant}"
-    if method.startswith(("feat:", "featm:")):
+    if method.startswith(("feat:", "featm:", "featf:")):
         s = f"{method}|layers{args.feature_layers}|hgb-l1|s{seed}"
-    if method.startswith(("blend:", "zi:")):
+    if method.startswith(("blend:", "blendf:", "zi:")):
         s += f"|layers{args.feature_layers}|hgb-l1"
     if method == "zi-magpie":
         s = f"zi-magpie|hgb-l1|s{seed}"

@@ -300,3 +300,43 @@ def test_structure_dataset_returns_structures():
 
     s0 = ds.X["structure"].iloc[0]
     assert reduced_formulas([s0.composition.reduced_formula])[0] == ds.groups[0]
+
+
+def test_read_matbench_structures_split_and_records(tmp_path):
+    """matminer/matbench 'split'-orient JSON (gzip) and 'records' JSON (bz2) read alike."""
+    import bz2
+    import gzip
+    import json
+
+    from pymatgen.core import Lattice, Structure
+
+    from skcromel.datasets import read_matbench_structures
+    from skcromel.exceptions import DataNotFoundError
+
+    structs = [
+        Structure(Lattice.cubic(4.2), ["Na", "Cl"], [[0, 0, 0], [0.5, 0.5, 0.5]]),
+        Structure(Lattice.cubic(3.0), ["Fe"], [[0, 0, 0]]),
+    ]
+    split = {"index": ["mb-1", "mb-2"], "columns": ["structure", "e_form"],
+             "data": [[s.as_dict(), e] for s, e in zip(structs, (-2.1, 0.0))]}  # fmt: skip
+    p = tmp_path / "matbench_mp_e_form.json.gz"
+    with gzip.open(p, "wt") as fh:
+        json.dump(split, fh)
+    got, y, idx = read_matbench_structures(p)
+    assert [s.composition.reduced_formula for s in got] == ["NaCl", "Fe"]
+    assert y.name == "e_form" and y.tolist() == [-2.1, 0.0] and list(idx) == ["mb-1", "mb-2"]
+    assert len(read_matbench_structures(p, max_rows=1)[0]) == 1
+    q = tmp_path / "records.json.bz2"
+    with bz2.open(q, "wt") as fh:
+        json.dump(
+            [{"structure": s.as_dict(), "gap": g, "extra": 1} for s, g in zip(structs, (5, 0))], fh
+        )
+    with pytest.raises(ValueError, match="pass target="):
+        read_matbench_structures(q)
+    assert read_matbench_structures(q, "gap")[1].tolist() == [5.0, 0.0]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"columns": ["structure", "y"], "data": [[{"x": 1}, 1.0]]}))
+    with pytest.raises(ValueError, match="row 0 is not a structure"):
+        read_matbench_structures(bad)
+    with pytest.raises(DataNotFoundError, match="load_dataset"):
+        read_matbench_structures(tmp_path / "missing.json.gz")

@@ -13,6 +13,7 @@ Everything else is read from the data home (``$SKCROMEL_DATA_HOME``, see
 from ._download import ensure_files, fetch_file, sha256_file
 from .catalogue import CATALOGUE, SUITE_14, DataFile, DatasetInfo, get_dataset_info
 from .loaders import Dataset, list_datasets, load_dataset, load_kingsbury
+from .matbench_structures import read_matbench_structures
 
 __all__ = [
     "CATALOGUE",
@@ -26,5 +27,6 @@ __all__ = [
     "list_datasets",
     "load_dataset",
     "load_kingsbury",
+    "read_matbench_structures",
     "sha256_file",
 ]
