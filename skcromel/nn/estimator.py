@@ -73,10 +73,6 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
     progress : bool or str, default=False
         Show a tqdm bar with one tick per epoch (a string is used as its label).
 
-    Subclasses may also declare ``max_time`` (float or None) in their ``__init__``: a wall-clock
-    budget in seconds after which training stops at the end of the epoch (results then depend on
-    machine speed; meant for pretraining budgets). The base reads it with ``getattr``, so
-    subclasses that do not declare it are unaffected.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and the validation split. Torch's global RNG
         is left untouched.
@@ -94,6 +90,13 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         Epochs actually run.
     device_ : str
         Device used for training.
+
+    Notes
+    -----
+    Subclasses may also declare ``max_time`` (float or None) in their ``__init__``: a wall-clock
+    budget in seconds after which training stops at the end of the epoch (results then depend on
+    machine speed; meant for pretraining budgets). The base reads it with ``getattr``, so
+    subclasses that do not declare it are unaffected.
     """
 
     def __init__(
