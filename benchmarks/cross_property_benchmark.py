@@ -19,6 +19,9 @@ it fits the selected methods on the training part and reports test MAE:
   (``layer="output"``) added to the features;
 * ``featf:<source>`` / ``blendf:<source>``: ``featm`` / ``blend`` with the full Magpie set
   (:func:`skcromel.magpie_full`: + stoichiometry, valence-orbital and ionic attributes);
+* ``zif:<source>``: the hurdle (``zi``) with ``featf`` members: an HGB classifier for zero vs
+  non-zero and the ``featf`` regressor on the non-zero rows (identical to ``featf`` on targets
+  without exact zeros);
 * ``blend:<source>``: equal-weight mean of ``tl:<source>`` and ``featm:<source>`` (both fitted on
   the training part only; fixed weights);
 * ``zi:<source>``: zero-inflated (:class:`~skcromel.zero_inflated.ZeroInflatedRegressor`) for
@@ -142,6 +145,14 @@ def make_method(method: str, args, seed: int, hull=None):
     if kind == "featf":  # featm with the full Magpie set (stoichiometry, valence, ionic)
         parts = [magpie_full(), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
         return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
+    if kind == "zif":  # hurdle on the featf features (targets with a point mass at zero)
+        features = make_union(
+            magpie_full(), CrossPropertyFeaturizer(source, layer=(*layers, "output"))
+        )
+        return ZeroInflatedRegressor(
+            make_pipeline(features, _hgb_classifier(seed)),
+            make_method(f"featf:{source}", args, seed, hull=hull),
+        )
     if kind == "blendf":
         return VotingRegressor(
             [
@@ -188,7 +199,7 @@ def settings_key(method: str, args, seed: int) -> str:
         s += f"|{args.variant}"
     if method.startswith(("feat:", "featm:", "featf:")):
         s = f"{method}|layers{args.feature_layers}|hgb-l1|s{seed}"
-    if method.startswith(("blend:", "blendf:", "zi:")):
+    if method.startswith(("blend:", "blendf:", "zi:", "zif:")):
         s += f"|layers{args.feature_layers}|hgb-l1"
     if method == "zi-magpie":
         s = f"zi-magpie|hgb-l1|s{seed}"
