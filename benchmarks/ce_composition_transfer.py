@@ -65,7 +65,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ce_transfer import PEROV, record_split, save_records, splits  # noqa: E402
+from ce_transfer import PEROV, paired_table, record_split, save_records, splits  # noqa: E402
 from ce_transfer_crossblend import DNN, prepare  # noqa: E402
 
 from skcromel import ElementStats  # noqa: E402
@@ -142,14 +142,7 @@ def write_report(out_md: Path) -> None:
         df = pd.read_csv(path)
         piv = df.pivot_table(index=["seed", "fold"], columns="method", values="mae", sort=False)
         lines += [f"## {title}", "", f"`{df['command'].iloc[0]}`: {df['minutes'].iloc[0]:.1f} min.",
-                  "", "| method | name | MAE mean ± sd | Δ vs CE blend | splits < 0.09 |",
-                  "|---|---|---|---|---|"]  # fmt: skip
-        for m in piv.columns:
-            v, d = piv[m], piv[m] - piv["ce-blend"]
-            delta = "–" if m == "ce-blend" else (
-                f"{d.mean():+.4f} ± {d.std() / np.sqrt(len(d)):.4f} ({(d < 0).sum()}/{len(d)})")  # fmt: skip
-            lines.append(f"| {_label(m)} | `{m}` | {v.mean():.4f} ± {v.std():.4f} | {delta} | "
-                         f"{(v < 0.09).sum()} of {len(v)} |")  # fmt: skip
+                  "", *paired_table(piv, "ce-blend", _label, "CE blend")]  # fmt: skip
         lines.append("")
     out_md.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {out_md}")

@@ -65,7 +65,7 @@ from sklearn.svm import SVR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ce_composition_transfer import XPROP_CPU  # noqa: E402
-from ce_transfer import PEROV, record_split, save_records, splits  # noqa: E402
+from ce_transfer import PEROV, paired_table, record_split, save_records, splits  # noqa: E402
 from ce_transfer_crossblend import DNN, prepare  # noqa: E402
 
 from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy  # noqa: E402
@@ -124,20 +124,8 @@ def write_report(out_md: Path) -> None:
             "",
             f"`{df['command'].iloc[0]}`: {df['minutes'].iloc[0]:.1f} min.",
             "",
-            "| method | name | MAE mean ± sd | Δ vs final | splits ≤ 0.09 |",
-            "|---|---|---|---|---|",
+            *paired_table(piv, "blend:final", _label, "final"),
         ]
-        for m in piv.columns:
-            v, d = piv[m], piv[m] - piv["blend:final"]
-            delta = (
-                "–"
-                if m == "blend:final"
-                else f"{d.mean():+.4f} ± {d.std() / np.sqrt(len(d)):.4f} ({(d < 0).sum()}/{len(d)})"
-            )
-            lines.append(
-                f"| {_label(m)} | `{m}` | {v.mean():.4f} ± {v.std():.4f} | {delta} | "
-                f"{(v <= 0.09).sum()} of {len(v)} |"
-            )
         lines.append("")
     lines += [f"![per-split MAE]({plot_runs(runs, out_md.with_suffix('.png')).name})", ""]
     out_md.write_text("\n".join(lines), encoding="utf-8")

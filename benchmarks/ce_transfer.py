@@ -142,6 +142,21 @@ def record_split(records, protocol, seed, k, y_test, preds, *extra) -> None:
     print(seed, k, {m: round(v, 4) for m, v in maes.items()}, *extra, flush=True)
 
 
+def paired_table(piv: pd.DataFrame, reference: str, label, ref_name: str, target=0.09) -> list:
+    """Markdown rows: per method mean ± sd of the split MAEs (``piv``: splits x methods), paired
+    difference to ``reference`` (mean ± s.e., splits where better) and splits at or below
+    ``target``."""
+    rows = [f"| method | name | MAE mean ± sd | Δ vs {ref_name} | splits ≤ {target} |",
+            "|---|---|---|---|---|"]  # fmt: skip
+    for m in piv.columns:
+        v, d = piv[m], piv[m] - piv[reference]
+        delta = "–" if m == reference else (
+            f"{d.mean():+.4f} ± {d.std() / np.sqrt(len(d)):.4f} ({(d < 0).sum()}/{len(d)})")  # fmt: skip
+        rows.append(f"| {label(m)} | `{m}` | {v.mean():.4f} ± {v.std():.4f} | {delta} | "
+                    f"{(v <= target).sum()} of {len(v)} |")  # fmt: skip
+    return rows
+
+
 def save_records(records, command: str, t0: float, out) -> pd.DataFrame:
     """Per-split records -> CSV (with the command and run time) and a printed summary."""
     df = pd.DataFrame(records)

@@ -230,3 +230,10 @@ def test_hull_reference_cache_is_shared(data_home, monkeypatch):
     second = clone(first).fit(["SrTiO3"])
     assert second._index is first._index
     assert len(hull_mod._INDEX_CACHE) == 1
+
+
+def test_hull_missing_reference_says_where_it_looked(tmp_path):
+    from skcromel.exceptions import DataNotFoundError
+
+    with pytest.raises(DataNotFoundError, match=str(tmp_path)):
+        ReferenceHullEnergy(data_home=tmp_path).fit(["BaTiO3"])
