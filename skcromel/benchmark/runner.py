@@ -185,15 +185,16 @@ def _dummy_factory(task: str = "regression"):
     return DummyRegressor(strategy="mean")
 
 
-def _rf_magpie_factory(task: str = "regression"):
+def _rf_magpie_factory(task: str = "regression", full: bool = False):
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.pipeline import Pipeline
 
-    from ..featurizers import ElementStats
+    from ..featurizers import ElementStats, magpie_full
 
+    magpie = magpie_full() if full else ElementStats("magpie")
     features = ColumnTransformer(
-        [("magpie", ElementStats("magpie"), "composition")],
+        [("magpie", magpie, "composition")],
         remainder="passthrough",  # extra numeric inputs such as temperature
     )
     # 300 trees, a third of the features per split (Breiman's regression default): close to the
@@ -217,6 +218,14 @@ register_model(
     tasks=("regression", "classification"),
     description="random forest (300 trees, max_features=1/3 for regression) on the 132 magpie "
     "statistics of ElementStats('magpie'), extra inputs (e.g. temperature) passed through",
+    quick_params={"model__n_estimators": 50},
+)
+register_model(
+    "rf_magpie_full",
+    lambda task="regression": _rf_magpie_factory(task, full=True),
+    tasks=("regression", "classification"),
+    description="rf_magpie on the full Magpie set (magpie_full: + stoichiometry, valence "
+    "orbitals, ionic attributes; 149 columns)",
     quick_params={"model__n_estimators": 50},
 )
 
