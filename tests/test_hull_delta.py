@@ -237,3 +237,13 @@ def test_hull_missing_reference_says_where_it_looked(tmp_path):
 
     with pytest.raises(DataNotFoundError, match=str(tmp_path)):
         ReferenceHullEnergy(data_home=tmp_path).fit(["BaTiO3"])
+
+
+def test_hull_many_element_query_scans_the_index():
+    """13 elements: the index scan must give what the sub-system enumeration gives."""
+    q = "LiFeNaKMgCaSrBaAlGaInTlO7"
+    elements = [e.symbol for e in Composition(q).elements if e.symbol != "O"]
+    ref = pd.DataFrame({"f": [f"{e}O" for e in elements], "e": np.linspace(-1.0, -3.0, 12)})
+    got = ReferenceHullEnergy(ref).fit([q]).transform([q])[0, 0]
+    assert got == pytest.approx(_pymatgen_hull(ref, q, "lower-order"), abs=1e-9)
+    assert got < 0

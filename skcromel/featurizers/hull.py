@@ -223,20 +223,24 @@ class ReferenceHullEnergy(CompositionTransformer):
         cols, es = [], []
         n = len(key)
         pos = {z: i for i, z in enumerate(key)}
-        sizes = range(2, n) if self.phases == "lower-order" else range(2, n + 1)
-        for m in sizes:
-            for sub in itertools.combinations(key, m):
-                entry = self._index.get(sub)
-                if entry is None:
-                    continue
-                names, frac, energy = entry
-                if self.phases == "exclude-formula" and m == n:
-                    ok = names != formula
-                    frac, energy = frac[:, ok], energy[ok]
-                full = np.zeros((n, frac.shape[1]))
-                full[[pos[z] for z in sub]] = frac
-                cols.append(full)
-                es.append(energy)
+        top = n - 1 if self.phases == "lower-order" else n
+        if n <= 12:  # enumerate the sub-systems of the query (at most 4,083)
+            subs = (c for m in range(2, top + 1) for c in itertools.combinations(key, m))
+        else:  # many elements: scan the index instead of 2^n sub-systems
+            elements = set(key)
+            subs = (k for k in self._index if len(k) <= top and elements.issuperset(k))
+        for sub in subs:
+            entry = self._index.get(sub)
+            if entry is None:
+                continue
+            names, frac, energy = entry
+            if self.phases == "exclude-formula" and len(sub) == n:
+                ok = names != formula
+                frac, energy = frac[:, ok], energy[ok]
+            full = np.zeros((n, frac.shape[1]))
+            full[[pos[z] for z in sub]] = frac
+            cols.append(full)
+            es.append(energy)
         if not cols:
             return np.zeros((n, 0)), np.zeros(0)
         return np.hstack(cols), np.concatenate(es)
