@@ -142,18 +142,11 @@ def make_method(method: str, args, seed: int, hull=None):
     layers = tuple(int(v) for v in args.feature_layers.split(","))
     if kind == "feat":
         return make_pipeline(CrossPropertyFeaturizer(source, layer=layers), hgb)
-    if kind == "featm":
-        parts = [ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
-        return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
-    if kind == "featf":  # featm with the full Magpie set (stoichiometry, valence, ionic)
-        parts = [magpie_full(), CrossPropertyFeaturizer(source, layer=(*layers, "output"))]
-        return make_pipeline(make_union(*parts, *([hull] if hull is not None else [])), hgb)
+    if kind in ("featm", "featf"):  # featf: the full Magpie set (stoichiometry, valence, ionic)
+        return make_pipeline(_source_union(source, layers, kind == "featf", hull), hgb)
     if kind == "zif":  # hurdle on the featf features (targets with a point mass at zero)
-        features = make_union(
-            magpie_full(), CrossPropertyFeaturizer(source, layer=(*layers, "output"))
-        )
         return ZeroInflatedRegressor(
-            make_pipeline(features, _hgb_classifier(seed)),
+            make_pipeline(_source_union(source, layers, full=True), _hgb_classifier(seed)),
             make_method(f"featf:{source}", args, seed, hull=hull),
         )
     if kind == "zix":  # zif with more features and early-stopped boosting (see the docstring)
@@ -161,26 +154,17 @@ def make_method(method: str, args, seed: int, hull=None):
             make_pipeline(_rich_features(source, layers), _hgb_es(seed, classifier=True)),
             make_pipeline(_rich_features(source, layers), _hgb_es(seed)),
         )
-    if kind == "blendf":
+    if kind in ("blend", "blendf"):  # equal-weight mean of tl and featm (featf for blendf)
+        feat = "featm" if kind == "blend" else "featf"
         return VotingRegressor(
             [
                 ("tl", make_method(f"tl:{source}", args, seed)),
-                ("featf", make_method(f"featf:{source}", args, seed, hull=hull)),
-            ]
-        )
-    if kind == "blend":
-        return VotingRegressor(
-            [
-                ("tl", make_method(f"tl:{source}", args, seed)),
-                ("featm", make_method(f"featm:{source}", args, seed, hull=hull)),
+                (feat, make_method(f"{feat}:{source}", args, seed, hull=hull)),
             ]
         )
     if kind == "zi":
-        features = make_union(
-            ElementStats("magpie"), CrossPropertyFeaturizer(source, layer=(*layers, "output"))
-        )
         return ZeroInflatedRegressor(
-            make_pipeline(features, _hgb_classifier(seed)),
+            make_pipeline(_source_union(source, layers, full=False), _hgb_classifier(seed)),
             make_method(f"blend:{source}", args, seed),
         )
     raise ValueError(f"unknown method {method!r}")
@@ -190,6 +174,14 @@ def _hgb_l1(seed):
     return HistGradientBoostingRegressor(
         loss="absolute_error", max_iter=500, learning_rate=0.05, random_state=seed
     )
+
+
+def _source_union(source, layers, full, hull=None):
+    """magpie statistics (``full``: the full Magpie set) + the frozen ``source`` (``layers`` and
+    its prediction) [+ ``hull``], as one feature union."""
+    parts = [magpie_full() if full else ElementStats("magpie"),
+             CrossPropertyFeaturizer(source, layer=(*layers, "output"))]  # fmt: skip
+    return make_union(*parts, *([hull] if hull is not None else []))
 
 
 def _rich_features(source, layers):

@@ -31,10 +31,13 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
         Computes the baseline from ``X`` (column ``baseline_column`` of its output), e.g.
         :class:`~skcromel.ReferenceHullEnergy`. It is fitted on ``X`` alone — never on ``y`` —
         in every ``fit`` (a fresh clone). ``None``: column ``baseline_column`` of the numeric
-        ``X`` itself is the baseline (it then also stays a feature of the regressor).
+        ``X`` itself is the baseline (a precomputed baseline).
     baseline_column : int, default=0
     baseline_scale : float, default=1.0
         Multiplies the baseline (e.g. a unit conversion); 0 turns Δ-learning off.
+    drop_baseline_column : bool, default=False
+        With ``baseline=None``: remove the baseline column from what the regressor sees (by
+        default it stays one of the regressor's features).
 
     Attributes
     ----------
@@ -74,7 +77,8 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
         self.baseline_scale = baseline_scale
         self.drop_baseline_column = drop_baseline_column
 
-    def _baseline_values(self, X, fitting: bool) -> np.ndarray:
+    def _split(self, X, fitting: bool) -> tuple[np.ndarray, object]:
+        """The baseline of every row and what the regressor receives (``X`` validated once)."""
         if self.baseline is None:
             X = validate_data(self, X, reset=fitting, dtype=np.float64)
             if not 0 <= self.baseline_column < X.shape[1]:
@@ -82,6 +86,8 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
                     f"baseline_column={self.baseline_column} but X has {X.shape[1]} columns"
                 )
             b = X[:, self.baseline_column]
+            if self.drop_baseline_column:
+                X = np.delete(X, self.baseline_column, axis=1)
         else:
             if fitting:
                 self.baseline_ = clone(self.baseline).fit(X)
@@ -94,13 +100,7 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
                 f"baseline is not finite for row {bad[0]} ({len(bad)} rows in all); fix the "
                 "input or use a baseline that covers every row"
             )
-        return b
-
-    def _regressor_input(self, X):
-        if self.baseline is not None:
-            return X
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return np.delete(X, self.baseline_column, axis=1) if self.drop_baseline_column else X
+        return b, X
 
     def fit(self, X, y, **fit_params):
         """Fit the baseline on ``X``, then the regressor on the residual.
@@ -112,11 +112,11 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
         y = column_or_1d(y, warn=True).astype(np.float64)
         if self.baseline is None:
             self.baseline_ = None
-        b = self._baseline_values(X, fitting=True)
+        b, X_reg = self._split(X, fitting=True)
         if len(b) != len(y):
             raise ValueError(f"X has {len(b)} rows but y has {len(y)}")
         reg = self.regressor if self.regressor is not None else HistGradientBoostingRegressor()
-        self.regressor_ = clone(reg).fit(self._regressor_input(X), y - b, **fit_params)
+        self.regressor_ = clone(reg).fit(X_reg, y - b, **fit_params)
         if self.baseline is not None and hasattr(self.regressor_, "n_features_in_"):
             self.n_features_in_ = self.regressor_.n_features_in_
         return self
@@ -124,14 +124,13 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """``baseline(X) + regressor.predict(X)`` as float64."""
         check_is_fitted(self, "regressor_")
-        b = self._baseline_values(X, fitting=False)
-        pred = self.regressor_.predict(self._regressor_input(X))
-        return b + np.asarray(pred, dtype=np.float64).reshape(-1)
+        b, X_reg = self._split(X, fitting=False)
+        return b + np.asarray(self.regressor_.predict(X_reg), dtype=np.float64).reshape(-1)
 
     def predict_baseline(self, X):
         """The baseline alone (the prediction with a zero correction)."""
         check_is_fitted(self, "regressor_")
-        return self._baseline_values(X, fitting=False)
+        return self._split(X, fitting=False)[0]
 
     def __sklearn_tags__(self):
         from sklearn.ensemble import HistGradientBoostingRegressor

@@ -341,11 +341,19 @@ class ParsedCompositions:
         return self.amount / totals[self.row]
 
     @property
+    def bounds(self) -> np.ndarray:
+        """Entry offsets, shape (n_rows + 1,): row ``r``'s entries are ``bounds[r]:bounds[r + 1]``."""
+        return np.searchsorted(self.row, np.arange(self.n_rows + 1))
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Number of elements of every row (0 for failed rows)."""
+        return np.diff(self.bounds)
+
+    @property
     def starts(self) -> np.ndarray:
         """Index of the first entry of every *valid* row (for ``np.ufunc.reduceat``)."""
-        counts = np.bincount(self.row, minlength=self.n_rows)
-        offsets = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        return offsets[self.valid]
+        return self.bounds[:-1][self.valid]
 
     def restrict_to(self, allowed: np.ndarray, who: str, on_error: str) -> ParsedCompositions:
         """Fail rows containing an element whose ``allowed[z]`` is False (unsupported)."""
@@ -536,7 +544,7 @@ def reduced_formulas_of(parsed: ParsedCompositions) -> np.ndarray:
     """:func:`reduced_formulas` of already parsed compositions (``None`` for failed rows)."""
     out = np.empty(parsed.n_rows, dtype=object)
     frac = parsed.fraction
-    bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))
+    bounds = parsed.bounds
     cache: dict[tuple, str] = {}
     for r in range(parsed.n_rows):
         a, b = bounds[r], bounds[r + 1]

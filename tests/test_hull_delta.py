@@ -226,7 +226,7 @@ def test_hull_reference_cache_is_shared(data_home, monkeypatch):
     import skcromel.featurizers.hull as hull_mod
 
     first = ReferenceHullEnergy(data_home=data_home).fit(["BaTiO3"])
-    monkeypatch.setattr(ReferenceHullEnergy, "_build_index", lambda self: pytest.fail("rebuilt"))
+    monkeypatch.setattr(ReferenceHullEnergy, "_build_index", lambda *a: pytest.fail("rebuilt"))
     second = clone(first).fit(["SrTiO3"])
     assert second._index is first._index
     assert len(hull_mod._INDEX_CACHE) == 1

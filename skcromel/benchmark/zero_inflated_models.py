@@ -107,6 +107,12 @@ def make_zi_combined_gap(max_epochs: int = 300, extra: str | None = None):
 
 
 _HGB_QUICK = {"classifier__model__max_iter": 30, "regressor__model__max_iter": 30}
+_COMBINED_QUICK = {
+    "classifier__model__max_iter": 30,
+    "regressor__hgb__model__max_iter": 30,
+    "regressor__cromel__model__max_epochs": 5,
+    "regressor__xprop__model__max_epochs": 5,
+}
 register_model(
     "zi_hgb_magpie",
     make_zi_hgb,
@@ -126,12 +132,7 @@ register_model(
     make_zi_combined_gap,
     description="zero-inflated: HGB classifier on magpie + gap source; regressor = mean of HGB, "
     "CroMEL fine-tune and ElemNet fine-tuned from the gap source (non-zero rows only)",
-    quick_params={
-        "classifier__model__max_iter": 30,
-        "regressor__hgb__model__max_iter": 30,
-        "regressor__cromel__model__max_epochs": 5,
-        "regressor__xprop__model__max_epochs": 5,
-    },
+    quick_params=_COMBINED_QUICK,
 )
 register_model(
     "zi_hgb_magpie_ion",
@@ -152,10 +153,5 @@ register_model(
     lambda: make_zi_combined_gap(extra=FULL),
     description="zero-inflated: classifier as zi_hgb_full; regressor = mean of that HGB, CroMEL "
     "fine-tune and ElemNet fine-tuned from the gap source (non-zero rows only)",
-    quick_params={
-        "classifier__model__max_iter": 30,
-        "regressor__hgb__model__max_iter": 30,
-        "regressor__cromel__model__max_epochs": 5,
-        "regressor__xprop__model__max_epochs": 5,
-    },
+    quick_params=_COMBINED_QUICK,
 )

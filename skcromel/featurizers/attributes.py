@@ -36,8 +36,8 @@ _ORBITALS = ("s", "p", "d", "f")
 
 def _dense(parsed: ParsedCompositions):
     """Rows bucketed by their number of elements: ``{k: (rows, Z (n, k), fractions (n, k))}``."""
-    counts = np.bincount(parsed.row, minlength=parsed.n_rows)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    bounds = parsed.bounds
+    counts, starts = np.diff(bounds), bounds[:-1]
     frac = parsed.fraction
     out = {}
     for k in np.unique(counts[parsed.valid]):
@@ -75,7 +75,7 @@ class Stoichiometry(CompositionTransformer):
     def _featurize(self, parsed):
         warn_failed_rows(parsed, type(self).__name__)
         out = np.full((parsed.n_rows, len(self.p_list)), np.nan)
-        counts = np.bincount(parsed.row, minlength=parsed.n_rows)
+        counts = parsed.counts
         frac = parsed.fraction
         for j, p in enumerate(self.p_list):
             if p == 0:

@@ -139,35 +139,36 @@ class ReferenceHullEnergy(CompositionTransformer):
         y : ignored
         """
         super().fit(X, y)
-        key = self._cache_key()
+        excluded = None if self.exclude is None else reduced_formulas(list(self.exclude))
+        key = self._cache_key(excluded)
         cached = _INDEX_CACHE.get(key) if key is not None else None
         if cached is None:
-            cached = self._build_index()
+            cached = self._build_index(excluded)
             if key is not None:
                 _INDEX_CACHE.clear()  # keep one catalogued reference in memory at most
                 _INDEX_CACHE[key] = cached
         self._index, self.n_reference_ = cached
         return self
 
-    def _cache_key(self):
+    def _cache_key(self, excluded):
         """Catalogued references are indexed once per process (CV refits cost nothing)."""
         if not isinstance(self.reference, str):
             return None
         from ..config import get_data_home
 
-        excl = None if self.exclude is None else tuple(sorted(reduced_formulas(list(self.exclude))))
+        excl = None if excluded is None else tuple(sorted(excluded))
         return (self.reference, str(get_data_home(self.data_home)), excl)
 
-    def _build_index(self):
+    def _build_index(self, excluded):
         comps, energies = self._reference_table()
         parsed = parse_compositions(comps, on_error="raise")
         red = reduced_formulas_of(parsed)
-        keep = np.bincount(parsed.row, minlength=parsed.n_rows) >= 2  # elements: fixed zeros
-        if self.exclude is not None:
-            keep &= ~np.isin(red, reduced_formulas(list(self.exclude)))
+        keep = parsed.counts >= 2  # elements: the hull's fixed zero-energy vertices
+        if excluded is not None:
+            keep &= ~np.isin(red, excluded)
         table = pd.DataFrame({"red": red, "e": energies})[keep]
         rows = table.groupby("red", sort=True)["e"].idxmin().to_numpy()  # lowest polymorph
-        bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))
+        bounds = parsed.bounds
         frac = parsed.fraction
         index: dict[tuple, list] = {}
         for r in rows:
@@ -255,7 +256,7 @@ class ReferenceHullEnergy(CompositionTransformer):
         # one linear program per distinct composition, whatever the number of rows
         codes, uniq = pd.factorize(red[valid])
         first = valid[np.unique(codes, return_index=True)[1]]
-        bounds = np.searchsorted(parsed.row, np.arange(parsed.n_rows + 1))
+        bounds = parsed.bounds
         frac = parsed.fraction
         values = np.empty(len(uniq))
         for u, (r, formula) in enumerate(zip(first, uniq)):
