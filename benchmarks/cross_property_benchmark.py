@@ -25,6 +25,11 @@ it fits the selected methods on the training part and reports test MAE:
 * ``zix:<source>``: ``zif`` with richer features (+ oliynyk and megnet16 statistics and the
   shipped band-gap source) and HGB members of up to 2,000 rounds early-stopped on 10 % of the
   training rows (defined after the ``zif`` results were seen: a second configuration);
+* ``zixb:<source>``: :class:`~skcromel.HoldoutBlendRegressor` of ``zix``, ``featf`` and ``tl``: convex
+  weights minimising the MAE on 10 % of the training rows (random rows on the paper split,
+  whole formulas on the grouped split), then both members refitted on all training rows (a
+  third configuration, defined after the ``zix`` results were seen; its weights never see the
+  test rows);
 * ``blend:<source>``: equal-weight mean of ``tl:<source>`` and ``featm:<source>`` (both fitted on
   the training part only; fixed weights);
 * ``zi:<source>``: zero-inflated (:class:`~skcromel.zero_inflated.ZeroInflatedRegressor`) for
@@ -33,8 +38,10 @@ it fits the selected methods on the training part and reports test MAE:
 * ``zi-magpie``: the same hurdle with HGB on magpie statistics only (no transfer; the reference);
 * ``delta+<method>``: Δ-learning, :class:`~skcromel.DeltaRegressor` around any method above: it
   learns the residual to the Materials Project competing-phase hull energy
-  (:class:`~skcromel.ReferenceHullEnergy`, phases ``--hull-phases``; the hull of a composition
-  never uses its own reduced formula), for formation-energy targets.
+  (:class:`~skcromel.ReferenceHullEnergy`, phases ``--hull-phases``: by default the hull of a
+  composition never uses its own reduced formula; ``all`` lets the MP value of the same compound
+  in, which is legitimate computed → experimental transfer for ``expt_deltae`` but not for the
+  JARVIS sets), for formation-energy targets.
 
 Results are cached one JSON line per (dataset, split, method, settings) in ``--out/results.jsonl``;
 re-running skips what is cached (resume). A markdown table (``results.md``) with the paper's numbers
@@ -67,7 +74,13 @@ from sklearn.ensemble import (
 from sklearn.model_selection import GroupShuffleSplit
 from sklearn.pipeline import make_pipeline, make_union
 
-from skcromel import DeltaRegressor, ElementStats, ReferenceHullEnergy, magpie_full
+from skcromel import (
+    DeltaRegressor,
+    ElementStats,
+    HoldoutBlendRegressor,
+    ReferenceHullEnergy,
+    magpie_full,
+)
 from skcromel.config import get_data_home
 from skcromel.cross_property import (
     CrossPropertyFeaturizer,
@@ -154,6 +167,17 @@ def make_method(method: str, args, seed: int, hull=None):
             make_pipeline(_rich_features(source, layers), _hgb_es(seed, classifier=True)),
             make_pipeline(_rich_features(source, layers), _hgb_es(seed)),
         )
+    if kind == "zixb":  # zix, featf, tl: convex weights chosen on 10 % of the training rows
+        return HoldoutBlendRegressor(
+            [
+                ("zix", make_method(f"zix:{source}", args, seed)),
+                ("featf", make_method(f"featf:{source}", args, seed)),
+                ("tl", make_method(f"tl:{source}", args, seed)),
+            ],  # fmt: skip
+            validation_fraction=0.1,
+            refit=True,
+            random_state=seed,
+        )
     if kind in ("blend", "blendf"):  # equal-weight mean of tl and featm (featf for blendf)
         feat = "featm" if kind == "blend" else "featf"
         return VotingRegressor(
@@ -226,6 +250,8 @@ def settings_key(method: str, args, seed: int) -> str:
         s = f"zi-magpie|hgb-l1|s{seed}"
     if method.startswith("zix:"):
         s = f"{method}|layers{args.feature_layers}|hgb-es2000|s{seed}"
+    if method.startswith("zixb:"):
+        s += f"|layers{args.feature_layers}|hgb-es2000|holdout0.1-refit"
     return s
 
 
@@ -233,14 +259,23 @@ def _seeds(args) -> list[int]:
     return [int(v) for v in str(args.seeds).split(",") if v.strip()]
 
 
-def _evaluate(method: str, args, seed: int, data) -> dict:
+def _evaluate(method: str, args, seed: int, data, split: str = "paper") -> dict:
     Xtr, ytr, Xte, yte = data
     t0 = time.perf_counter()
     extra = {}
     if method == "base":
         pred = np.full(len(yte), ytr.mean())
     else:
-        est = make_method(method, args, seed).fit(Xtr, ytr)
+        est = make_method(method, args, seed)
+        if isinstance(est, HoldoutBlendRegressor):
+            # grouped split: hold out whole formulas, as the test part will be; paper split:
+            # random rows, as the paper's test rows share formulas with its training rows
+            groups = reduced_formulas(Xtr) if split == "grouped" else None
+            est.fit(Xtr, ytr, groups=groups)
+            extra["blend_weights"] = [round(float(w), 4) for w in est.weights_]
+            extra["holdout_mae"] = {k: round(v, 6) for k, v in est.holdout_scores_.items()}
+        else:
+            est.fit(Xtr, ytr)
         pred = est.predict(Xte)
         extra["epochs_run"] = getattr(est, "n_epochs_", None)  # None for pipelines and blends
     return {
@@ -289,7 +324,7 @@ def run(args) -> list[dict]:
                         continue
                     if data is None:
                         data = load_split(data_home, row, split, seed)
-                    rec = _evaluate(method, args, seed, data)
+                    rec = _evaluate(method, args, seed, data, split)
                     rec.update(dataset=name, paper_name=row["paper_name"], split=split, key=key)
                     cache[(name, split, key)] = rec
                     with open(cache_file, "a") as fh:
@@ -412,8 +447,10 @@ def main(argv=None) -> int:
     p.add_argument(
         "--hull-phases",
         default="lower-order",
-        choices=["lower-order", "exclude-formula"],
-        help="reference phases of the delta+ baseline (ReferenceHullEnergy phases=)",
+        choices=["lower-order", "exclude-formula", "all"],
+        help="reference phases of the delta+ baseline (ReferenceHullEnergy phases=); 'all' "
+        "includes the query's own MP formula: for experimental targets only (computed -> "
+        "experimental transfer); on the JARVIS sets it would put the target compounds in the source",
     )
     p.add_argument("--device", default="auto")
     p.add_argument("--threads", type=int, default=1)

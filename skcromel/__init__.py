@@ -33,7 +33,9 @@ _LAZY = {
     "magpie_full": "skcromel.featurizers.attributes",
     # competing-phase baseline and delta-learning
     "ReferenceHullEnergy": "skcromel.featurizers.hull",
+    "ReferenceLookup": "skcromel.featurizers.reference",
     "DeltaRegressor": "skcromel.delta",
+    "HoldoutBlendRegressor": "skcromel.blending",
     # torch regressors, pretrained sources, cross-property transfer (Gupta et al. 2021)
     "TorchRegressor": "skcromel.nn",
     "MLPRegressorTorch": "skcromel.nn",

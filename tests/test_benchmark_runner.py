@@ -111,7 +111,7 @@ def test_registry():
     assert rf.get_params()["model__n_estimators"] == 50
     full = make_model("rf_magpie_full", "classification", quick=True)
     assert type(full[-1]).__name__ == "RandomForestClassifier"
-    for name in ("zi_hgb_magpie_ion", "zi_hgb_full", "zi_combined_full"):
+    for name in ("zi_hgb_magpie_ion", "zi_hgb_full", "zi_hgb_full_pbe", "zi_combined_full"):
         assert type(make_model(name, quick=True)).__name__ == "ZeroInflatedRegressor"
 
 

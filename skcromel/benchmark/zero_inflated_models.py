@@ -21,6 +21,10 @@ with a ``composition`` column:
     magpie statistics, valence orbitals, ionic attributes), oliynyk and megnet16 statistics and
     both frozen shipped ElemNet sources (band gap and formation energy: last hidden layer and
     prediction).
+``zi_hgb_full_pbe``
+    ``zi_hgb_full`` + the Materials Project PBE band gap of the same compound where MP has it
+    (:class:`~skcromel.ReferenceLookup` of ``matbench_mp_gap``): computed → experimental
+    transfer by look-up; reads ``mp_gap`` from the data home.
 ``zi_combined_full``
     classifier as in ``zi_hgb_full``; regressor = equal-weight mean of that HGB, a CroMEL
     fine-tune and the gap-source ElemNet fine-tune (non-zero training rows only).
@@ -45,15 +49,18 @@ GAP_SOURCE = "elemnet-small-mp-gap"
 
 EFORM_SOURCE = "elemnet-small-mp-eform"
 FULL = "full"  # feature set of zi_hgb_full
+FULL_PBE = "full-pbe"  # zi_hgb_full + the MP PBE gap of the same compound
 
 
 def _features(source: str | None, extra: str | None = None) -> ColumnTransformer:
     """magpie statistics (+ a frozen source); ``extra="ion"``: + IonProperty; ``extra="full"``:
-    full Magpie set + oliynyk + megnet16 + both shipped sources (``source`` is ignored)."""
+    full Magpie set + oliynyk + megnet16 + both shipped sources (``source`` is ignored);
+    ``extra="full-pbe"``: ``"full"`` + :class:`~skcromel.ReferenceLookup` of the MP PBE gaps
+    (min/mean/max over the compound's polymorphs, NaN + ``found`` = 0 where MP lacks it)."""
     from ..cross_property import CrossPropertyFeaturizer
-    from ..featurizers import ElementStats, IonProperty, magpie_full
+    from ..featurizers import ElementStats, IonProperty, ReferenceLookup, magpie_full
 
-    if extra == FULL:
+    if extra in (FULL, FULL_PBE):
         parts = [("magpie_full", magpie_full(), "composition")]
         parts += [(p, ElementStats(p), "composition") for p in ("oliynyk", "megnet16")]
         sources = (GAP_SOURCE, EFORM_SOURCE)
@@ -64,6 +71,8 @@ def _features(source: str | None, extra: str | None = None) -> ColumnTransformer
         sources = () if source is None else (source,)
     for src in sources:
         parts.append((src, CrossPropertyFeaturizer(src, layer=(-1, "output")), "composition"))
+    if extra == FULL_PBE:
+        parts.append(("mp_gap", ReferenceLookup("mp_gap"), "composition"))
     return ColumnTransformer(parts)
 
 
@@ -146,6 +155,13 @@ register_model(
     lambda: make_zi_hgb(None, FULL),
     description="zero-inflated HGB pair on the full Magpie set + oliynyk + megnet16 + both "
     "frozen shipped ElemNet sources (gap, formation energy)",
+    quick_params=_HGB_QUICK,
+)
+register_model(
+    "zi_hgb_full_pbe",
+    lambda: make_zi_hgb(None, FULL_PBE),
+    description="zi_hgb_full + the Materials Project PBE gap of the same compound "
+    "(ReferenceLookup of matbench_mp_gap: min/mean/max over polymorphs, found flag)",
     quick_params=_HGB_QUICK,
 )
 register_model(

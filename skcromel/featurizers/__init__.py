@@ -4,6 +4,7 @@ from .attributes import IonProperty, Stoichiometry, ValenceOrbital, magpie_full
 from .base import CompositionTransformer
 from .fraction import ElementFraction
 from .hull import ReferenceHullEnergy
+from .reference import ReferenceLookup, read_reference_table
 from .stats import STATS, ElementStats
 
 __all__ = [
@@ -15,5 +16,7 @@ __all__ = [
     "ElementFraction",
     "ElementStats",
     "ReferenceHullEnergy",
+    "ReferenceLookup",
+    "read_reference_table",
     "STATS",
 ]

@@ -28,6 +28,7 @@ from ..parsing import (
     warn_failed_rows,
 )
 from .base import CompositionTransformer
+from .reference import read_reference_table
 
 __all__ = ["ReferenceHullEnergy", "hull_energy"]
 
@@ -191,33 +192,7 @@ class ReferenceHullEnergy(CompositionTransformer):
 
     # ------------------------------------------------------------------ helpers
     def _reference_table(self):
-        ref = self.reference
-        if isinstance(ref, str):
-            from ..datasets import load_dataset
-
-            ds = load_dataset(ref, self.data_home)
-            comps, energies = ds.X["composition"].to_numpy(dtype=object), ds.y.to_numpy()
-        elif isinstance(ref, pd.DataFrame):
-            if ref.shape[1] < 2:
-                raise ValueError("a reference DataFrame needs a composition and an energy column")
-            comps, energies = ref.iloc[:, 0].to_numpy(dtype=object), ref.iloc[:, 1].to_numpy()
-        elif isinstance(ref, (tuple, list)) and len(ref) == 2:
-            comps, energies = np.asarray(ref[0], dtype=object), np.asarray(ref[1])
-        else:
-            raise TypeError(
-                "reference must be a catalogue name, a DataFrame (composition, energy) or a "
-                f"(compositions, energies) pair, got {type(ref).__name__}"
-            )
-        energies = np.asarray(energies, dtype=np.float64)
-        if len(comps) != len(energies):
-            raise ValueError(f"reference: {len(comps)} compositions but {len(energies)} energies")
-        bad = np.flatnonzero(~np.isfinite(energies))
-        if len(bad):
-            raise ValueError(
-                f"reference energy of row {bad[0]} ({comps[bad[0]]!r}) is not finite "
-                f"({len(bad)} such rows); drop or fill them first"
-            )
-        return comps, energies
+        return read_reference_table(self.reference, self.data_home)
 
     def _candidates(self, key: tuple, formula: str):
         """Fractions (over ``key``'s elements) and energies of the phases allowed for a query."""
