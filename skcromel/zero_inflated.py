@@ -35,6 +35,11 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
     zero_value : float, default=0.0
         The point mass (compared exactly; values within ``atol`` of it count as zero).
     atol : float, default=0.0
+    min_class_count : int, default=2
+        Fewest rows the smaller class (zero or non-zero) must have for the hurdle to be used.
+        Below it (e.g. one zero among thousands of rows, which a stratified early-stopping
+        classifier cannot split) the classifier is a constant for the larger class, and if
+        that class is non-zero the regressor is fitted on *all* rows (a plain regressor).
 
     Attributes
     ----------
@@ -42,6 +47,8 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
     regressor_ : fitted regressor
     nonzero_fraction_ : float
         Fraction of training rows that are non-zero.
+    hurdle_ : bool
+        Whether the classifier was fitted (both classes have at least ``min_class_count`` rows).
     n_features_in_ : int
         Only when the classifier exposes it.
 
@@ -61,6 +68,7 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
         threshold=0.5,
         zero_value=0.0,
         atol=0.0,
+        min_class_count=2,
     ):
         self.classifier = classifier
         self.regressor = regressor
@@ -68,6 +76,7 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
         self.threshold = threshold
         self.zero_value = zero_value
         self.atol = atol
+        self.min_class_count = min_class_count
 
     def _members(self):
         from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
@@ -100,13 +109,19 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"y has a non-finite value at row {bad}: {y[bad]!r}")
         if n_rows != y.shape[0]:
             raise ValueError(f"X has {n_rows} rows but y has {y.shape[0]}")
+        if int(self.min_class_count) < 1:
+            raise ValueError(f"min_class_count must be >= 1, got {self.min_class_count!r}")
         nonzero = np.abs(y - float(self.zero_value)) > float(self.atol)
         self.nonzero_fraction_ = float(nonzero.mean())
         clf, reg = self._members()
-        if nonzero.all() or not nonzero.any():
-            self.classifier_ = _Constant(float(nonzero[0]))
-        else:
+        n_nonzero = int(nonzero.sum())
+        self.hurdle_ = min(n_nonzero, n_rows - n_nonzero) >= int(self.min_class_count)
+        if self.hurdle_:
             self.classifier_ = clf.fit(X, nonzero.astype(int))
+        else:  # one class (nearly) absent: no hurdle
+            majority_nonzero = n_nonzero * 2 >= n_rows
+            self.classifier_ = _Constant(float(majority_nonzero))
+            nonzero = np.ones(n_rows, dtype=bool) if majority_nonzero else np.zeros(n_rows, bool)
         if nonzero.any():
             rows = np.flatnonzero(nonzero)
             if not hasattr(X, "__getitem__"):  # array-likes without indexing (e.g. __array__)

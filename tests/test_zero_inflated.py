@@ -85,6 +85,28 @@ def test_degenerate_targets_and_errors():
     bad[7] = np.nan
     with pytest.raises(ValueError, match="row 7"):
         ZeroInflatedRegressor().fit(X, bad)
+    with pytest.raises(ValueError, match="min_class_count"):
+        ZeroInflatedRegressor(min_class_count=0).fit(X, y)
+
+
+def test_a_single_zero_row_switches_the_hurdle_off():
+    """One zero among many rows: a stratified early-stopping classifier cannot split it, and a
+    hurdle would be meaningless; the model is then the regressor fitted on every row."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    X, y = _data(200)
+    y = np.abs(y) + 0.5
+    y[3] = 0.0
+    es = HistGradientBoostingClassifier(early_stopping=True, validation_fraction=0.1)
+    model = ZeroInflatedRegressor(es, LinearRegression()).fit(X, y)
+    assert not model.hurdle_
+    np.testing.assert_allclose(model.predict(X), LinearRegression().fit(X, y).predict(X))
+    assert (model.predict_proba_nonzero(X) == 1).all()
+    strict = ZeroInflatedRegressor(LogisticRegression(), LinearRegression(), min_class_count=1)
+    assert strict.fit(X, y).hurdle_
+    y2 = y.copy()
+    y2[:5] = 0.0
+    assert ZeroInflatedRegressor(es, LinearRegression(), min_class_count=5).fit(X, y2).hurdle_
 
 
 def test_compositions_pipeline_clone_pickle_gridsearch():
