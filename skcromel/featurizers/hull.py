@@ -23,12 +23,11 @@ from scipy.optimize import linprog
 from ..parsing import (
     ParsedCompositions,
     parse_compositions,
-    reduced_formulas,
     reduced_formulas_of,
     warn_failed_rows,
 )
 from .base import CompositionTransformer
-from .reference import read_reference_table
+from .reference import cached_reference, read_reference_table
 
 __all__ = ["ReferenceHullEnergy", "hull_energy"]
 
@@ -140,25 +139,10 @@ class ReferenceHullEnergy(CompositionTransformer):
         y : ignored
         """
         super().fit(X, y)
-        excluded = None if self.exclude is None else reduced_formulas(list(self.exclude))
-        key = self._cache_key(excluded)
-        cached = _INDEX_CACHE.get(key) if key is not None else None
-        if cached is None:
-            cached = self._build_index(excluded)
-            if key is not None:
-                _INDEX_CACHE.clear()  # keep one catalogued reference in memory at most
-                _INDEX_CACHE[key] = cached
-        self._index, self.n_reference_ = cached
+        self._index, self.n_reference_ = cached_reference(
+            _INDEX_CACHE, self.reference, self.data_home, self.exclude, self._build_index
+        )
         return self
-
-    def _cache_key(self, excluded):
-        """Catalogued references are indexed once per process (CV refits cost nothing)."""
-        if not isinstance(self.reference, str):
-            return None
-        from ..config import get_data_home
-
-        excl = None if excluded is None else tuple(sorted(excluded))
-        return (self.reference, str(get_data_home(self.data_home)), excl)
 
     def _build_index(self, excluded):
         comps, energies = self._reference_table()

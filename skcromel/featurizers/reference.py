@@ -18,7 +18,7 @@ from ..exceptions import CompositionError
 from ..parsing import ParsedCompositions, reduced_formulas, reduced_formulas_of, warn_failed_rows
 from .base import CompositionTransformer
 
-__all__ = ["ReferenceLookup", "read_reference_table"]
+__all__ = ["ReferenceLookup", "cached_reference", "read_reference_table"]
 
 STATISTICS = ("min", "mean", "median", "max", "std", "count")
 ON_MISSING = ("nan", "fill", "raise")
@@ -60,6 +60,29 @@ def read_reference_table(reference, data_home=None) -> tuple[np.ndarray, np.ndar
             f"({len(bad)} such rows); drop or fill them first"
         )
     return comps, values
+
+
+def cached_reference(cache: dict, reference, data_home, exclude, build):
+    """``build(excluded)`` for a reference, computed once per process for a catalogued one.
+
+    ``excluded`` is ``exclude`` as reduced formulas (or None). A catalogue name is keyed by
+    (name, data home, excluded); ``cache`` keeps one such entry (the reference tables are large).
+    DataFrames and pairs are built afresh on every call.
+    """
+    excluded = None if exclude is None else reduced_formulas(list(exclude))
+    key = None
+    if isinstance(reference, str):
+        from ..config import get_data_home
+
+        excl = None if excluded is None else tuple(sorted(excluded))
+        key = (reference, str(get_data_home(data_home)), excl)
+    value = cache.get(key) if key is not None else None
+    if value is None:
+        value = build(excluded)
+        if key is not None:
+            cache.clear()  # keep one catalogued reference in memory at most
+            cache[key] = value
+    return value
 
 
 class ReferenceLookup(CompositionTransformer):
@@ -142,28 +165,21 @@ class ReferenceLookup(CompositionTransformer):
         y : ignored
         """
         super().fit(X, y)
-        excluded = None if self.exclude is None else reduced_formulas(list(self.exclude))
-        key = None
-        if isinstance(self.reference, str):
-            from ..config import get_data_home
-
-            excl = None if excluded is None else tuple(sorted(excluded))
-            key = (self.reference, str(get_data_home(self.data_home)), excl)
-        table = _TABLE_CACHE.get(key) if key is not None else None
-        if table is None:
-            comps, values = read_reference_table(self.reference, self.data_home)
-            red = reduced_formulas(comps)
-            frame = pd.DataFrame({"red": red, "v": values})
-            if excluded is not None:
-                frame = frame[~frame["red"].isin(excluded)]
-            table = frame.groupby("red")["v"].agg(list(STATISTICS))
-            table["std"] = table["std"].fillna(0.0)  # one polymorph: no spread
-            if key is not None:
-                _TABLE_CACHE.clear()  # keep one catalogued reference in memory at most
-                _TABLE_CACHE[key] = table
+        table = cached_reference(
+            _TABLE_CACHE, self.reference, self.data_home, self.exclude, self._aggregate
+        )
         self._table = table
         self.n_reference_ = int(len(table))
         return self
+
+    def _aggregate(self, excluded) -> pd.DataFrame:
+        comps, values = read_reference_table(self.reference, self.data_home)
+        frame = pd.DataFrame({"red": reduced_formulas(comps), "v": values})
+        if excluded is not None:
+            frame = frame[~frame["red"].isin(excluded)]
+        table = frame.groupby("red")["v"].agg(list(STATISTICS))
+        table["std"] = table["std"].fillna(0.0)  # one polymorph: no spread
+        return table
 
     def _check_params(self):
         stats = tuple(self.statistics)
