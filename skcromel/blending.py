@@ -19,8 +19,8 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
-from sklearn.utils import get_tags
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
 
 __all__ = ["HoldoutBlendRegressor", "simplex_weights"]
 
@@ -79,25 +79,14 @@ def simplex_weights(P, y, loss: str = "absolute_error") -> np.ndarray:
 
 
 def _indexable(X):
-    """``X`` itself when rows can be taken from it (DataFrame, array, sparse, list), else an array."""
+    """``X`` in a form rows can be taken from (``sklearn.utils._safe_indexing``): itself for a
+    DataFrame, array or list, CSR for sparse input, an array for array-likes that only define
+    ``__array__``."""
+    if sparse.issparse(X):
+        return X.tocsr()  # row indexing (COO/DIA formats have none)
     if hasattr(X, "iloc") or hasattr(X, "shape") or isinstance(X, (list, tuple)):
         return X
     return np.asarray(X)
-
-
-def _n_rows(X) -> int:
-    return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
-def _rows(X, idx):
-    """Rows ``idx`` of a DataFrame/Series, an array or a list (of formulas, Compositions, ...)."""
-    if hasattr(X, "iloc"):
-        return X.iloc[idx]
-    if sparse.issparse(X):
-        return X.tocsr()[idx]
-    if hasattr(X, "shape"):
-        return X[idx]
-    return [X[i] for i in idx]
 
 
 class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
@@ -181,8 +170,8 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
         y = column_or_1d(y, warn=True).astype(np.float64)
         X = _indexable(X)
         n = len(y)
-        if _n_rows(X) != n:
-            raise ValueError(f"X has {_n_rows(X)} rows but y has {n}")
+        if _num_samples(X) != n:
+            raise ValueError(f"X has {_num_samples(X)} rows but y has {n}")
         if n < 4:
             raise ValueError(
                 f"HoldoutBlendRegressor needs at least 4 rows to hold out, got n_samples = {n}"
@@ -197,7 +186,7 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
             )
         fit_idx, val_idx = next(splitter.split(np.zeros((n, 1)), y, groups))
 
-        X_fit, X_val = _rows(X, fit_idx), _rows(X, val_idx)
+        X_fit, X_val = _safe_indexing(X, fit_idx), _safe_indexing(X, val_idx)
         members = [clone(est).fit(X_fit, y[fit_idx]) for _, est in self.estimators]
         P = np.column_stack([np.asarray(m.predict(X_val), dtype=np.float64) for m in members])
         self.weights_ = simplex_weights(P, y[val_idx], self.loss)
@@ -219,7 +208,7 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
         """Weighted mean of the members' predictions (float64)."""
         check_is_fitted(self, "estimators_")
         X = _indexable(X)
-        out = np.zeros(_n_rows(X), dtype=np.float64)
+        out = np.zeros(_num_samples(X), dtype=np.float64)
         for w, est in zip(self.weights_, self.estimators_, strict=True):
             if w > 0:  # a member with zero weight does not predict
                 out += w * np.asarray(est.predict(X), dtype=np.float64)

@@ -145,7 +145,7 @@ class ReferenceHullEnergy(CompositionTransformer):
         return self
 
     def _build_index(self, excluded):
-        comps, energies = self._reference_table()
+        comps, energies = read_reference_table(self.reference, self.data_home)
         parsed = parse_compositions(comps, on_error="raise")
         red = reduced_formulas_of(parsed)
         keep = parsed.counts >= 2  # elements: the hull's fixed zero-energy vertices
@@ -175,9 +175,6 @@ class ReferenceHullEnergy(CompositionTransformer):
         return ["hull_energy_per_atom"]
 
     # ------------------------------------------------------------------ helpers
-    def _reference_table(self):
-        return read_reference_table(self.reference, self.data_home)
-
     def _candidates(self, key: tuple, formula: str):
         """Fractions (over ``key``'s elements) and energies of the phases allowed for a query."""
         cols, es = [], []

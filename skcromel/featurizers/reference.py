@@ -205,8 +205,10 @@ class ReferenceLookup(CompositionTransformer):
         if not len(valid):
             return out
         red = reduced_formulas_of(parsed)[valid]
-        values = self._table.reindex(red)[stats].to_numpy(dtype=np.float64)
-        found = np.asarray(pd.Series(red).isin(self._table.index), dtype=bool)
+        pos = self._table.index.get_indexer(red)  # one hash look-up per row; -1: absent
+        found = pos >= 0
+        values = self._table[stats].to_numpy(dtype=np.float64)[np.where(found, pos, 0)]
+        values[~found] = np.nan
         if not found.all():
             if self.on_missing == "raise":
                 i = int(valid[np.flatnonzero(~found)[0]])
