@@ -29,6 +29,10 @@ it fits the selected methods on the training part and reports test MAE:
   (seeds ``s``, ``s+1``, ``s+2``) that see a random half of the features at each split
   (``max_features=0.5``); soft voting for the classifier (a fourth configuration, defined after
   ``zixb`` was seen);
+* ``zixs:<source>``: ``zixg`` with two more shipped sources in the features, pretrained on OQMD
+  (``elemnet-small-oqmd-vol``: volume per atom, ``elemnet-small-oqmd-hform``: formation
+  enthalpy; last hidden layer and prediction of each; JARVIS formulas excluded from both): a
+  fifth configuration, defined after the ``zixg`` results were seen;
 * ``zixb:<source>``: :class:`~skcromel.HoldoutBlendRegressor` of ``zix``, ``featf`` and ``tl``: convex
   weights minimising the MAE on 10 % of the training rows (random rows on the paper split,
   whole formulas on the grouped split), then both members refitted on all training rows (a
@@ -186,6 +190,13 @@ def make_method(method: str, args, seed: int, hull=None):
             make_pipeline(_rich_features(source, layers), _hgb_bag(seed, classifier=True)),
             make_pipeline(_rich_features(source, layers), _hgb_bag(seed)),
         )
+    if kind == "zixs":  # zixg + the OQMD volume and formation-enthalpy sources
+        return ZeroInflatedRegressor(
+            make_pipeline(
+                _rich_features(source, layers, OQMD_SOURCES), _hgb_bag(seed, classifier=True)
+            ),
+            make_pipeline(_rich_features(source, layers, OQMD_SOURCES), _hgb_bag(seed)),
+        )
     if kind == "zixb":  # zix, featf, tl: convex weights chosen on 10 % of the training rows
         return HoldoutBlendRegressor(
             [
@@ -231,15 +242,19 @@ def _source_union(source, layers, full, hull=None):
     return make_union(*parts, *([hull] if hull is not None else []))
 
 
-def _rich_features(source, layers):
+OQMD_SOURCES = ("elemnet-small-oqmd-vol", "elemnet-small-oqmd-hform")
+
+
+def _rich_features(source, layers, extra_sources=()):
     """magpie_full + oliynyk + megnet16 statistics + ``source`` (``layers`` and prediction) +
-    the shipped band-gap source (last layer and prediction)."""
+    the shipped band-gap source and each of ``extra_sources`` (last layer and prediction)."""
     # on_error="nan": these tables lack a few actinides (HGB handles the NaN rows natively)
     parts = [magpie_full(), ElementStats("oliynyk", on_error="nan"),
              ElementStats("megnet16", on_error="nan"),
              CrossPropertyFeaturizer(source, layer=(*layers, "output"))]  # fmt: skip
     if source != "elemnet-small-mp-gap":
         parts.append(CrossPropertyFeaturizer("elemnet-small-mp-gap", layer=(-1, "output")))
+    parts += [CrossPropertyFeaturizer(name, layer=(-1, "output")) for name in extra_sources]
     return make_union(*parts)
 
 
@@ -285,9 +300,9 @@ def settings_key(method: str, args, seed: int) -> str:
         s += f"|layers{args.feature_layers}|hgb-l1"
     if method == "zi-magpie":
         s = f"zi-magpie|hgb-l1|s{seed}"
-    if method.startswith(("zix:", "zixg:")):
+    if method.startswith(("zix:", "zixg:", "zixs:")):
         s = f"{method}|layers{args.feature_layers}|hgb-es2000|s{seed}"
-        if method.startswith("zixg:"):
+        if method.startswith(("zixg:", "zixs:")):
             s += "|bag3-mf0.5"
     if method.startswith("model:"):  # the registry fixes the settings; seeds: the split only
         s = f"{method}|s{seed}"

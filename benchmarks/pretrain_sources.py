@@ -4,7 +4,11 @@ Sources (compositions only, from the data home, ``$SKCROMEL_DATA_HOME``):
 
 * ``eform``: Materials Project formation energy, ``crabnet/data/matbench/mp_e_form.csv``
   (132,752 compositions, eV/atom);
-* ``gap``: Materials Project PBE band gap, ``crabnet/data/matbench/mp_gap.csv`` (106,113, eV).
+* ``gap``: Materials Project PBE band gap, ``crabnet/data/matbench/mp_gap.csv`` (106,113, eV);
+* ``vol``: OQMD volume per atom, CrabNet's ``benchmark_data/OQMD_Volume_per_atom`` (only the
+  ``val`` + ``test`` files, 102,510 compositions, are in the snapshot; Å^3/atom);
+* ``hform``: OQMD formation enthalpy, ``benchmark_data/OQMD_Formation_Enthalpy`` (``val`` +
+  ``test``, 102,510 compositions, eV/atom; the paper's source property, a fifth of its rows).
 
 Before training, every composition that occurs in a benchmark target set is removed (by reduced
 formula): the 41 CrossPropertyTL data sets (39 JARVIS-DFT + 2 experimental, train *and* test files)
@@ -64,13 +68,41 @@ SOURCES = {
         "description": "Materials Project PBE band gaps (matbench_mp_gap compositions, via "
         "CrabNet's matbench/mp_gap.csv)",
     },
+    "vol": {
+        "db": "oqmd",
+        "file": [
+            "crabnet/data/benchmark_data/OQMD_Volume_per_atom/val.csv",
+            "crabnet/data/benchmark_data/OQMD_Volume_per_atom/test.csv",
+        ],
+        "target": "volume_per_atom",
+        "unit": "A^3/atom",
+        "description": "OQMD volumes per atom (CrabNet's benchmark_data/OQMD_Volume_per_atom, "
+        "val + test files: the train file is not in the data snapshot)",
+    },
+    "hform": {
+        "db": "oqmd",
+        "file": [
+            "crabnet/data/benchmark_data/OQMD_Formation_Enthalpy/val.csv",
+            "crabnet/data/benchmark_data/OQMD_Formation_Enthalpy/test.csv",
+        ],
+        "target": "formation_enthalpy_per_atom",
+        "unit": "eV/atom",
+        "description": "OQMD formation enthalpies (CrabNet's benchmark_data/"
+        "OQMD_Formation_Enthalpy, val + test files: the train file is not in the data snapshot)",
+    },
 }
 
 
-DATA_LICENCE = (
+DATA_LICENCE = {}
+DATA_LICENCE["mp"] = (
     "Materials Project data (CC BY 4.0; Jain et al., APL Mater. 1, 011002, 2013) as packaged in "
     "matbench v0.1 (Dunn et al., npj Comput. Mater. 6, 138, 2020), compositions via CrabNet's "
     "data files (MIT). Cite these when using this model."
+)
+DATA_LICENCE["oqmd"] = (
+    "OQMD data (CC BY 4.0; Saal et al., JOM 65, 1501, 2013; Kirklin et al., npj Comput. Mater. 1, "
+    "15010, 2015) as packaged in CrabNet's extended benchmark (Wang et al., npj Comput. Mater. 7, "
+    "77, 2021; data files MIT). Cite these when using this model."
 )
 
 
@@ -90,7 +122,7 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--out-dir",
         default=str(Path(__file__).resolve().parents[1] / "skcromel" / "pretrained"),
-        help="models are written to OUT_DIR/<variant>-mp-<source>/",
+        help="models are written to OUT_DIR/<variant>-<db>-<source>/ (db: mp or oqmd)",
     )
     parser.add_argument("--work-dir", default=str(Path.home() / ".cache" / "skcromel-pretrain"))
     parser.add_argument("--no-progress", action="store_true")
@@ -127,8 +159,10 @@ def main(argv=None) -> int:
 
     for key in [s.strip() for s in args.sources.split(",") if s.strip()]:
         spec = SOURCES[key]
-        df = pd.read_csv(data_home / spec["file"])
-        name = f"{args.variant}-mp-{key}" + (f"-{args.name_suffix}" if args.name_suffix else "")
+        files = [spec["file"]] if isinstance(spec["file"], str) else spec["file"]
+        df = pd.concat([pd.read_csv(data_home / f) for f in files], ignore_index=True)
+        db = spec.get("db", "mp")
+        name = f"{args.variant}-{db}-{key}" + (f"-{args.name_suffix}" if args.name_suffix else "")
         model, card = pretrain_elemnet(
             df["formula"].to_numpy(dtype=object),
             df["target"].to_numpy(dtype=np.float64),
@@ -148,7 +182,7 @@ def main(argv=None) -> int:
             data_description=spec["description"],
         )
         card["data"]["file"] = spec["file"]
-        card["data"]["licence"] = DATA_LICENCE
+        card["data"]["licence"] = DATA_LICENCE[db]
         card["data"]["exclusion"]["target_sets"] = counts
         card["command"] = (
             "python benchmarks/pretrain_sources.py "

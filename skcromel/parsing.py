@@ -363,9 +363,16 @@ class ParsedCompositions:
         bad_rows = np.unique(self.row[bad_entry])
         errors = []
         for r in bad_rows[:5] if on_error == "nan" else bad_rows[:1]:
-            els = sorted({SYMBOLS[z] for z in self.z[(self.row == r) & bad_entry]})
+            in_row = self.row == r
+            els = sorted({SYMBOLS[z] for z in self.z[in_row & bad_entry]})
+            # the parsed composition stands for the input value (the raw value is not kept here)
+            formula = "".join(
+                f"{SYMBOLS[z]}{a:g}" for z, a in zip(self.z[in_row], self.amount[in_row])
+            )
             errors.append(
-                CompositionError(f"element(s) {els} not supported by {who}", row=int(r), value=None)
+                CompositionError(
+                    f"element(s) {els} not supported by {who}", row=int(r), value=formula
+                )
             )
         if on_error == "raise":
             raise errors[0]

@@ -15,7 +15,7 @@ from skcromel import HoldoutBlendRegressor
 SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "cross_property_benchmark.py"
 SRC = "elemnet-small-mp-eform"
 METHODS = ["scratch", f"tl:{SRC}", f"feat:{SRC}", f"featm:{SRC}", f"featf:{SRC}", f"zif:{SRC}",
-           f"zix:{SRC}", f"zixg:{SRC}", f"zixb:{SRC}", f"blend:{SRC}", f"blendf:{SRC}", f"zi:{SRC}",
+           f"zix:{SRC}", f"zixg:{SRC}", f"zixs:{SRC}", f"zixb:{SRC}", f"blend:{SRC}", f"blendf:{SRC}", f"zi:{SRC}",
            "zi-magpie", f"delta+featf:{SRC}", "model:rf_magpie"]  # fmt: skip
 
 
@@ -48,6 +48,11 @@ def test_every_method_builds_with_a_distinct_key(bench):
     assert isinstance(bag, VotingRegressor)
     assert [e.random_state for _, e in bag.estimators] == [3, 4, 5]
     assert {e.max_features for _, e in bag.estimators} == {0.5}
+    # zixs: the zixg members on features that also hold the two OQMD sources (last layer + output)
+    zixs = bench.make_method(f"zixs:{SRC}", args, 0).regressor
+    names = [p.source for _, p in zixs[0].transformer_list if hasattr(p, "source")]
+    assert names == [SRC, "elemnet-small-mp-gap", *bench.OQMD_SOURCES]
+    assert isinstance(zixs[-1], VotingRegressor)
     with pytest.raises(ValueError, match="unknown method"):
         bench.make_method("nope:x", args, 0)
 

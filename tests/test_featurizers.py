@@ -214,6 +214,7 @@ def test_unsupported_element_policy():
     with pytest.raises(CompositionError, match="not supported by ElementStats") as info:
         est.fit_transform(["NaCl", "AmO2"])
     assert info.value.row == 1
+    assert info.value.value == "Am1O2" and "'Am1O2'" in str(info.value)  # names the composition
     with pytest.warns(UserWarning, match="1 of 2 rows"):
         out = ElementStats(preset="xenonpy", on_error="nan").fit_transform(["NaCl", "AmO2"])
     assert np.isfinite(out[0]).all() and np.isnan(out[1]).all()
