@@ -401,6 +401,29 @@ def run(args) -> list[dict]:
     ]
 
 
+def _paper_summary(table: pd.DataFrame, cols: list[str]) -> list[str]:
+    """Per method, on the paper split: on how many data sets its (mean) MAE is below
+    min(paper SC, paper TL), and the median of MAE / that minimum (JARVIS and experimental sets
+    counted separately)."""
+    paper = table.xs("paper", level="split") if "paper" in table.index.get_level_values(1) else None
+    if paper is None:
+        return []
+    best = paper[["paper_best_sc_mae", "paper_best_tl_mae"]].min(axis=1)
+    out = ["| method (paper split) | sets | beats min(paper SC, TL) | median MAE / paper best |",
+           "|---|---|---|---|"]  # fmt: skip
+    for c in cols:
+        if c == "base":
+            continue
+        for kind, mask in (("JARVIS", ~paper.index.str.startswith("expt_")),
+                           ("experimental", paper.index.str.startswith("expt_"))):  # fmt: skip
+            ok = mask & paper[c].notna() & best.notna()
+            if ok.any():
+                ratio = paper.loc[ok, c] / best[ok]
+                out.append(f"| {c} | {kind} {int(ok.sum())} | {int((ratio < 1).sum())} "
+                           f"| {ratio.median():.3f} |")  # fmt: skip
+    return out
+
+
 def write_report(records: list[dict], args) -> None:
     data_home = get_data_home(args.data_home)
     manifest = load_manifest(data_home)
@@ -448,6 +471,7 @@ def write_report(records: list[dict], args) -> None:
             f"| {r['paper_name']} (`{ds}`) | {split} | {int(r['n_train'])} / {int(r['n_test'])} "
             f"| {r['unit']} | {vals} | {ref} |"
         )
+    lines += ["", *_paper_summary(table, cols)]
     digest = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:12]
     header = [
         "# Cross-property benchmark results (test MAE)",

@@ -18,9 +18,10 @@ derived data) and its size and sha256 are recorded in each model card.
 
 Examples
 --------
-Budget used for the shipped models (1 CPU thread, ~14 min each)::
+Budget used for the shipped models (1 CPU thread, ~14 min each at most)::
 
     python benchmarks/pretrain_sources.py --max-time 840 --threads 1
+    python benchmarks/pretrain_sources.py --sources vol,hform --max-time 840 --threads 1
 
 A benchmark-only source that also never saw the 855 CE perovskites (for the spinel -> perovskite
 comparison in ``benchmarks/ce_composition_transfer.py``; not shipped)::

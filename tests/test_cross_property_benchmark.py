@@ -75,3 +75,21 @@ def test_evaluate_blend_and_registry_model(bench, split):
     assert np.isfinite(rec["mae"]) and rec["n_test"] == 20
     rf = bench._evaluate("model:rf_magpie", args, 0, (Xtr, ytr, Xte, yte), split)
     assert rf["mae"] < np.mean(np.abs(yte - ytr.mean()))
+
+
+def test_paper_summary_counts_wins_per_method(bench):
+    import pandas as pd
+
+    idx = pd.MultiIndex.from_tuples(
+        [("a", "paper"), ("b", "paper"), ("expt_x", "paper"), ("a", "grouped")],
+        names=["dataset", "split"],
+    )
+    table = pd.DataFrame(
+        {"base": [9.0, 9.0, 9.0, 9.0], "m": [0.9, 1.2, 0.5, 0.1],
+         "paper_best_sc_mae": [1.0, 1.0, 1.0, np.nan], "paper_best_tl_mae": [2.0, 1.1, 0.4, np.nan]},
+        index=idx,
+    )  # fmt: skip
+    lines = bench._paper_summary(table, ["base", "m"])
+    assert "| m | JARVIS 2 | 1 | 1.050 |" in lines  # a: 0.9 < 1.0; b: 1.2 > 1.0; grouped ignored
+    assert "| m | experimental 1 | 0 | 1.250 |" in lines
+    assert not any(line.startswith("| base") for line in lines)
