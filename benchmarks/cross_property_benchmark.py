@@ -185,17 +185,12 @@ def make_method(method: str, args, seed: int, hull=None):
             make_pipeline(_rich_features(source, layers), _hgb_es(seed, classifier=True)),
             make_pipeline(_rich_features(source, layers), _hgb_es(seed)),
         )
-    if kind == "zixg":  # zix with bagged members: 3 HGBs each (seeds s..s+2, half the features)
+    if kind in ("zixg", "zixs"):  # zix with bagged members: 3 HGBs each (seeds s..s+2, half the
+        # features); zixs: + the OQMD volume and formation-enthalpy sources in the features
+        extra = OQMD_SOURCES if kind == "zixs" else ()
         return ZeroInflatedRegressor(
-            make_pipeline(_rich_features(source, layers), _hgb_bag(seed, classifier=True)),
-            make_pipeline(_rich_features(source, layers), _hgb_bag(seed)),
-        )
-    if kind == "zixs":  # zixg + the OQMD volume and formation-enthalpy sources
-        return ZeroInflatedRegressor(
-            make_pipeline(
-                _rich_features(source, layers, OQMD_SOURCES), _hgb_bag(seed, classifier=True)
-            ),
-            make_pipeline(_rich_features(source, layers, OQMD_SOURCES), _hgb_bag(seed)),
+            make_pipeline(_rich_features(source, layers, extra), _hgb_bag(seed, classifier=True)),
+            make_pipeline(_rich_features(source, layers, extra), _hgb_bag(seed)),
         )
     if kind == "zixb":  # zix, featf, tl: convex weights chosen on 10 % of the training rows
         return HoldoutBlendRegressor(
