@@ -400,9 +400,9 @@ def _paper_summary(table: pd.DataFrame, cols: list[str]) -> list[str]:
     """Per method, on the paper split: on how many data sets its (mean) MAE is below
     min(paper SC, paper TL), and the median of MAE / that minimum (JARVIS and experimental sets
     counted separately)."""
-    paper = table.xs("paper", level="split") if "paper" in table.index.get_level_values(1) else None
-    if paper is None:
+    if "paper" not in table.index.get_level_values("split"):
         return []
+    paper = table.xs("paper", level="split")
     best = paper[["paper_best_sc_mae", "paper_best_tl_mae"]].min(axis=1)
     out = ["| method (paper split) | sets | beats min(paper SC, TL) | median MAE / paper best |",
            "|---|---|---|---|"]  # fmt: skip

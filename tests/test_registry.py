@@ -143,12 +143,8 @@ def test_register_architecture(tmp_path):
 # ------------------------------------------------------------------------ shipped models
 SHIPPED = sorted(p.parent.name for p in registry.PRETRAINED_DIR.glob("*/card.json"))
 # ElemNet sources (the CroMEL encoder's card is checked in test_cromel_pretrained.py)
-ELEMNET_SHIPPED = [
-    n
-    for n in SHIPPED
-    if json.loads((registry.PRETRAINED_DIR / n / "card.json").read_text()).get("kind")
-    == "cross-property-source"
-]
+_CARDS = registry.list_pretrained(details=True)  # cards only, no weights loaded
+ELEMNET_SHIPPED = [n for n in SHIPPED if _CARDS[n].get("kind") == "cross-property-source"]
 
 
 def test_models_are_shipped():

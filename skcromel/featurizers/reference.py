@@ -207,8 +207,8 @@ class ReferenceLookup(CompositionTransformer):
         red = reduced_formulas_of(parsed)[valid]
         pos = self._table.index.get_indexer(red)  # one hash look-up per row; -1: absent
         found = pos >= 0
-        values = self._table[stats].to_numpy(dtype=np.float64)[np.where(found, pos, 0)]
-        values[~found] = np.nan
+        values = np.full((len(red), len(stats)), np.nan)
+        values[found] = self._table[stats].to_numpy(dtype=np.float64)[pos[found]]
         if not found.all():
             if self.on_missing == "raise":
                 i = int(valid[np.flatnonzero(~found)[0]])
