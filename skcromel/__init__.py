@@ -1,74 +1,66 @@
-"""skcromel: scikit-learn transfer learning for small experimental materials datasets."""
+"""skcromel: scikit-learn transfer learning for small experimental materials datasets.
+
+The top level holds what goes into a pipeline (featurizers, estimators) and the ``list_*`` /
+``load_*`` entry points; everything else is reached through its subpackage:
+:mod:`skcromel.featurizers`, :mod:`skcromel.cromel`, :mod:`skcromel.cross_property`,
+:mod:`skcromel.structure`, :mod:`skcromel.meta`, :mod:`skcromel.nn`, :mod:`skcromel.datasets`,
+:mod:`skcromel.model_selection`, :mod:`skcromel.benchmark`, :mod:`skcromel.registry`,
+:mod:`skcromel.parsing`. Names are imported on first use, so ``import skcromel`` is fast and torch
+loads only when a torch model is used.
+"""
 
 from __future__ import annotations
 
 import importlib
 
-from .featurizers import ElementFraction, ElementStats
+from . import _compat
 
 __version__ = "0.1.0"
 
-# Public names provided by submodules, imported on first use (keeps `import skcromel` fast and
-# lets torch-heavy modules load only when needed).
 _LAZY = {
-    "get_data_home": "skcromel.config",
-    "CompositionError": "skcromel.exceptions",
-    "parse_formula": "skcromel.parsing",
-    "reduced_formulas": "skcromel.parsing",
-    "to_element_matrix": "skcromel.parsing",
-    # datasets, splitting and benchmarks
-    "load_dataset": "skcromel.datasets",
-    "list_datasets": "skcromel.datasets",
-    "load_kingsbury": "skcromel.datasets",
-    "FormulaGroupKFold": "skcromel.model_selection",
-    "RepeatedFormulaGroupKFold": "skcromel.model_selection",
-    "CroMELKFold": "skcromel.model_selection",
-    "run_benchmark": "skcromel.benchmark",
-    "register_model": "skcromel.benchmark",
-    "ZeroInflatedRegressor": "skcromel.zero_inflated",
-    # the other Magpie attribute groups (Ward et al. 2016)
-    "Stoichiometry": "skcromel.featurizers.attributes",
-    "ValenceOrbital": "skcromel.featurizers.attributes",
-    "IonProperty": "skcromel.featurizers.attributes",
-    "magpie_full": "skcromel.featurizers.attributes",
-    # competing-phase baseline and delta-learning
-    "ReferenceHullEnergy": "skcromel.featurizers.hull",
-    "ReferenceLookup": "skcromel.featurizers.reference",
-    "DeltaRegressor": "skcromel.delta",
-    "HoldoutBlendRegressor": "skcromel.blending",
-    # torch regressors, pretrained sources, cross-property transfer (Gupta et al. 2021)
-    "TorchRegressor": "skcromel.nn",
-    "MLPRegressorTorch": "skcromel.nn",
-    "ElemNetRegressor": "skcromel.cross_property",
-    "CrossPropertyRegressor": "skcromel.cross_property",
+    # featurizers
+    "ElementFraction": "skcromel.featurizers",
+    "ElementStats": "skcromel.featurizers",
+    "IonProperty": "skcromel.featurizers",
+    "Stoichiometry": "skcromel.featurizers",
+    "ValenceOrbital": "skcromel.featurizers",
+    "magpie_full": "skcromel.featurizers",
+    "ReferenceHullEnergy": "skcromel.featurizers",
+    "ReferenceLookup": "skcromel.featurizers",
+    # transfer estimators
     "CrossPropertyFeaturizer": "skcromel.cross_property",
-    "list_pretrained": "skcromel.registry",
-    "load_pretrained": "skcromel.registry",
-    "register_source": "skcromel.registry",
-    "register_architecture": "skcromel.registry",
-    "pretrain_elemnet": "skcromel.pretrain",
-    # CroMEL (Na 2025)
-    "CroMELPretrainer": "skcromel.cromel",
+    "CrossPropertyRegressor": "skcromel.cross_property",
+    "ElemNetRegressor": "skcromel.cross_property",
     "CroMELFeaturizer": "skcromel.cromel",
     "CroMELRegressor": "skcromel.cromel",
-    "load_reference_checkpoint": "skcromel.cromel_import",
-    "structure_to_graph": "skcromel.graphs",
-    # Center-Environment structure features and perovskite screening (Li et al. 2023)
-    "CenterEnvironmentFeaturizer": "skcromel.structure.center_environment",
-    "ce_property_table": "skcromel.structure.ce_properties",
-    "prototype_structure": "skcromel.structure.prototypes",
-    "screen_perovskites": "skcromel.screening",
-    "CETransferRegressor": "skcromel.structure.transfer",
-    "FineTunedMLPRegressor": "skcromel.structure.transfer",
-    "perovskite_energy_model": "skcromel.structure.transfer",
+    "CenterEnvironmentFeaturizer": "skcromel.structure",
+    "CETransferRegressor": "skcromel.structure",
+    # meta-estimators
+    "DeltaRegressor": "skcromel.meta",
+    "HoldoutBlendRegressor": "skcromel.meta",
+    "ZeroInflatedRegressor": "skcromel.meta",
+    # cross-validation
+    "FormulaGroupKFold": "skcromel.model_selection",
+    "RepeatedFormulaGroupKFold": "skcromel.model_selection",
+    # entry points
+    "CompositionError": "skcromel.exceptions",
+    "get_data_home": "skcromel.config",
+    "list_datasets": "skcromel.datasets",
+    "load_dataset": "skcromel.datasets",
+    "load_kingsbury": "skcromel.datasets",
+    "list_pretrained": "skcromel.registry",
+    "load_pretrained": "skcromel.registry",
 }
 
-__all__ = ["ElementFraction", "ElementStats", "__version__", *_LAZY]
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name):
     module = _LAZY.get(name)
     if module is None:
+        moved = _compat.moved_name(name)
+        if moved is not None:
+            return moved
         raise AttributeError(f"module 'skcromel' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
 

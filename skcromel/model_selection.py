@@ -255,7 +255,7 @@ def matbench_folds(task: str, ids=None, data_home=None) -> list[tuple[np.ndarray
         Data home holding ``matbench_v0.1/matbench/matbench_v0.1_validation.json.gz``.
     """
     from .config import get_data_home
-    from .datasets.catalogue import MATBENCH_FOLDS_PATH
+    from .datasets import MATBENCH_FOLDS_PATH
     from .exceptions import DataNotFoundError
 
     path = get_data_home(data_home) / MATBENCH_FOLDS_PATH

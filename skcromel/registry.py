@@ -1,25 +1,28 @@
-"""Registry of pretrained source models shipped with (or registered into) skcromel.
+"""The one resolver and cache of pretrained sources (ElemNet, CroMEL, reference checkpoints).
 
-A pretrained model is a directory holding
+Every ``source=`` argument of skcromel goes through :func:`load_pretrained`, which accepts
 
-``weights.pt``
-    a torch state dict (float16 or float32 tensors, CPU), loaded with
-    ``torch.load(..., map_location="cpu", weights_only=True)``;
-``card.json``
-    its model card: architecture spec, input featurisation, training data and exclusions, settings,
-    validation metrics, ``sha256`` of ``weights.pt``, skcromel/torch versions.
+* a **registry name**: a model shipped in ``skcromel/pretrained/<name>/`` or added with
+  :func:`register_source`;
+* a **model directory** holding ``weights.pt`` (a torch state dict, float16 or float32, CPU) and
+  ``card.json`` (its model card: architecture spec, input featurisation, training data and
+  exclusions, settings, validation metrics, ``sha256`` of ``weights.pt``, versions);
+* a **checkpoint file** in a format of :data:`CHECKPOINT_READERS` (a CroMEL checkpoint written by
+  :meth:`skcromel.cromel.CroMELPretrainer.save`, or a reference CroMEL ``*_cromel.pt``);
+* ``"<prefix>:<name>"`` for a file at a conventional place of the data home
+  (:data:`PREFIXES`; ``"cromel-ref:mp_fe_cgcnn"`` is ``<data home>/cromel/save/mp_fe_cgcnn_cromel.pt``).
 
-Models shipped in ``skcromel/pretrained/<name>/`` are discovered automatically. Other sources (the
-CroMEL and Center-Environment engineers, or users) register a directory with :func:`register_source`
-and, when their network is not an :class:`~skcromel.nn.networks.MLP`, a module builder with
-:func:`register_architecture`. Loading verifies the checksum and caches the result at module level;
-the cache is read-only: :meth:`PretrainedModel.build_module` and :meth:`PretrainedModel.state_dict`
-always return fresh copies.
+Model cards name an architecture ``type``; :data:`ARCHITECTURES` maps each type to the function
+that builds its module (``"module:function"``, imported on first use; more with
+:func:`register_architecture`). Loading verifies the checksum (model directories) and caches the
+result at module level; the cache is read-only: :meth:`PretrainedModel.build_module` and
+:meth:`PretrainedModel.state_dict` always return fresh copies. Expensive in-process results
+derived from a source (e.g. a source network trained on the fly) share the same cache through
+:func:`cached`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -32,15 +35,19 @@ from types import MappingProxyType
 
 import torch
 
-from skcromel.exceptions import ChecksumError, DataNotFoundError, SkcromelWarning
-from skcromel.nn.networks import module_from_spec
+from ._utils import sha256_file
+from .config import get_data_home
+from .exceptions import ChecksumError, DataNotFoundError, SkcromelWarning
 
 __all__ = [
+    "ARCHITECTURES",
     "CARD_FORMAT_VERSION",
+    "CHECKPOINT_READERS",
+    "PREFIXES",
     "PRETRAINED_DIR",
     "PretrainedModel",
+    "cached",
     "clear_cache",
-    "file_sha256",
     "list_pretrained",
     "load_pretrained",
     "register_architecture",
@@ -54,10 +61,38 @@ CARD_FORMAT_VERSION = 1
 WEIGHTS_FILE = "weights.pt"
 CARD_FILE = "card.json"
 
-_ARCHITECTURES: dict[str, Callable[[dict], torch.nn.Module]] = {"MLP": module_from_spec}
+#: Architecture ``type`` of a model card -> ``"module:function"`` building its module from the
+#: card's ``architecture`` spec (imported on first use; no registration by import side effect).
+ARCHITECTURES: dict[str, str] = {
+    "MLP": "skcromel.nn._networks:module_from_spec",
+    "CroMELCompositionEncoder": "skcromel.cromel._sources:build_composition_encoder",
+}
+#: Checkpoint-file formats -> ``"module:function"`` turning the loaded file object into
+#: ``(card, state_dict)``, or returning None when the object is not of that format.
+CHECKPOINT_READERS: dict[str, str] = {
+    "skcromel-cromel": "skcromel.cromel._sources:read_cromel_checkpoint",
+    "reference-cromel": "skcromel.cromel._sources:read_reference_checkpoint",
+}
+#: ``"<prefix>:<name>"`` sources: the prefix -> a path pattern inside the data home.
+PREFIXES: dict[str, str] = {"cromel-ref": "cromel/save/{name}_cromel.pt"}
+
+_ARCHITECTURES: dict[str, Callable[[dict], torch.nn.Module]] = {}
 _EXTRA_SOURCES: dict[str, Path] = {}
-_CACHE: dict[str, PretrainedModel] = {}
+_CACHE: dict = {}
 _LOCK = threading.Lock()
+
+
+def _import_object(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _builder(kind) -> Callable[[dict], torch.nn.Module] | None:
+    if kind in _ARCHITECTURES:
+        return _ARCHITECTURES[kind]
+    if kind in ARCHITECTURES:
+        return _import_object(ARCHITECTURES[kind])
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,29 +127,16 @@ class PretrainedModel:
         """A new module with the pretrained weights (float32, CPU, eval mode)."""
         spec = self.architecture
         kind = spec.get("type")
-        module_name = spec.get("module")
-        if kind not in _ARCHITECTURES and isinstance(module_name, str):
-            # builders of other model kinds register themselves when their module is imported;
-            # only skcromel's own modules are imported this way
-            if module_name == "skcromel" or module_name.startswith("skcromel."):
-                importlib.import_module(module_name)
-        if kind not in _ARCHITECTURES:
+        builder = _builder(kind)
+        if builder is None:
             raise ValueError(
                 f"pretrained model {self.name!r} has architecture type {kind!r}; no builder is "
-                f"registered for it (known: {sorted(_ARCHITECTURES)}); see register_architecture()"
+                f"registered for it (known: {sorted({*ARCHITECTURES, *_ARCHITECTURES})}); see "
+                "register_architecture()"
             )
-        module = _ARCHITECTURES[kind](spec)
+        module = builder(spec)
         module.load_state_dict(self.state_dict())
         return module.eval()
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def register_architecture(type_name: str, builder: Callable[[dict], torch.nn.Module]) -> None:
@@ -130,7 +152,7 @@ def register_source(name: str, path: str | os.PathLike) -> None:
         raise DataNotFoundError(f"cannot register {name!r}: no {CARD_FILE} in {path}")
     with _LOCK:
         _EXTRA_SOURCES[name] = path
-        _CACHE.pop(name, None)
+        _CACHE.pop(("source", name), None)
 
 
 def _shipped() -> dict[str, Path]:
@@ -169,21 +191,37 @@ def _read_card(path: Path) -> dict:
 
 
 def _resolve(name: str | os.PathLike) -> tuple[str, Path]:
+    """``(key, path)`` of a source: a model directory, or a checkpoint file."""
     sources = _sources()
     if isinstance(name, str) and name in sources:
         return name, sources[name]
+    if isinstance(name, str) and name.partition(":")[0] in PREFIXES and ":" in name:
+        prefix, _, rest = name.partition(":")
+        path = get_data_home() / PREFIXES[prefix].format(name=rest)
+        if not path.is_file():
+            raise DataNotFoundError(f"pretrained source {name!r} not found at {path}")
+        return name, path.resolve()
     path = Path(name).expanduser()
     if path.is_dir() and (path / CARD_FILE).is_file():
         return str(path.resolve()), path.resolve()
+    if path.is_file():
+        return str(path.resolve()), path.resolve()
     raise DataNotFoundError(
         f"unknown pretrained model {str(name)!r}: not a registered name (available: "
-        f"{sorted(sources)}) and not a directory with {CARD_FILE} + {WEIGHTS_FILE}; "
-        f"looked in {PRETRAINED_DIR} and the registered sources"
+        f"{sorted(sources)}), not '<prefix>:<name>' (prefixes: {sorted(PREFIXES)}), not a "
+        f"directory with {CARD_FILE} + {WEIGHTS_FILE} and not a checkpoint file; looked in "
+        f"{PRETRAINED_DIR} and the registered sources"
     )
 
 
 def load_pretrained(name: str | os.PathLike) -> PretrainedModel:
-    """Load a pretrained model by registry name or directory path (cached, checksum-verified).
+    """Load a pretrained source (cached; model directories are checksum-verified).
+
+    Parameters
+    ----------
+    name : str or path-like
+        Registry name, ``"<prefix>:<name>"``, model directory or checkpoint file (see the module
+        docstring).
 
     Raises
     ------
@@ -191,18 +229,49 @@ def load_pretrained(name: str | os.PathLike) -> PretrainedModel:
         Unknown name / missing files (the message lists where it looked).
     ChecksumError
         ``weights.pt`` does not match the ``sha256`` recorded in ``card.json``.
+    ValueError
+        A file in none of the :data:`CHECKPOINT_READERS` formats.
     """
     key, path = _resolve(name)
+    stamp = (str(path), path.stat().st_mtime_ns)
     with _LOCK:
-        cached = _CACHE.get(key)
-        if cached is not None and cached.path == path:
-            return cached
+        hit = _CACHE.get(("source", key))
+        if hit is not None and hit[0] == stamp:
+            return hit[1]
+    model = _load_file(key, path) if path.is_file() else _load_directory(key, path)
+    with _LOCK:
+        _CACHE[("source", key)] = (stamp, model)
+    return model
+
+
+def _frozen(name: str, path: Path, card: dict, state: dict) -> PretrainedModel:
+    for tensor in state.values():
+        tensor.requires_grad_(False)
+    return PretrainedModel(
+        name=name, path=path, card=MappingProxyType(card), _state=MappingProxyType(dict(state))
+    )
+
+
+def _load_file(key: str, path: Path) -> PretrainedModel:
+    obj = torch.load(path, map_location="cpu", weights_only=True)
+    for reader in CHECKPOINT_READERS.values():
+        found = _import_object(reader)(obj)
+        if found is not None:
+            card, state = found
+            card = {"name": key, "path": str(path), **card}
+            return _frozen(card["name"], path, card, state)
+    raise ValueError(
+        f"{path} is not a checkpoint skcromel can read (formats: {sorted(CHECKPOINT_READERS)})"
+    )
+
+
+def _load_directory(key: str, path: Path) -> PretrainedModel:
     weights = path / WEIGHTS_FILE
     if not weights.is_file():
         raise DataNotFoundError(f"pretrained model {key!r}: weights file missing: {weights}")
     card = _read_card(path)
     expected = card.get("sha256")
-    actual = file_sha256(weights)
+    actual = sha256_file(weights)
     if expected is None:
         raise ChecksumError(f"{path / CARD_FILE} records no sha256 for {weights}")
     if actual != expected:
@@ -218,21 +287,25 @@ def load_pretrained(name: str | os.PathLike) -> PretrainedModel:
             stacklevel=2,
         )
     state = torch.load(weights, map_location="cpu", weights_only=True)
-    for tensor in state.values():
-        tensor.requires_grad_(False)
-    model = PretrainedModel(
-        name=card.get("name", key),
-        path=path,
-        card=MappingProxyType(card),
-        _state=MappingProxyType(dict(state)),
-    )
+    return _frozen(card.get("name", key), path, card, state)
+
+
+def cached(key, build: Callable[[], object]):
+    """``build()`` once per process for ``key`` (hashable), kept in the registry's cache.
+
+    For read-only results derived from sources, e.g. a source network trained in-process on the
+    same data and settings by several cross-validation folds. Callers must not mutate the result.
+    """
     with _LOCK:
-        _CACHE[key] = model
-    return model
+        if ("derived", key) in _CACHE:
+            return _CACHE[("derived", key)]
+    value = build()
+    with _LOCK:
+        return _CACHE.setdefault(("derived", key), value)
 
 
 def clear_cache() -> None:
-    """Forget every loaded model (the next :func:`load_pretrained` re-reads disk)."""
+    """Forget every loaded source and cached result (the next load re-reads disk)."""
     with _LOCK:
         _CACHE.clear()
 
@@ -264,14 +337,15 @@ def save_pretrained(
     card["weights_dtype"] = str(dtype).replace("torch.", "")
     card["weights_file"] = WEIGHTS_FILE
     card["weights_bytes"] = (out / WEIGHTS_FILE).stat().st_size
-    card["sha256"] = file_sha256(out / WEIGHTS_FILE)
+    card["sha256"] = sha256_file(out / WEIGHTS_FILE)
     card.setdefault("torch_version", torch.__version__)
     card.setdefault("skcromel_version", _skcromel_version())
     with open(out / CARD_FILE, "w", encoding="utf-8") as fh:
         json.dump(card, fh, indent=2, sort_keys=False)
         fh.write("\n")
     with _LOCK:
-        for key in [k for k, v in _CACHE.items() if v.path == out.resolve()]:
+        stale = [k for k, v in _CACHE.items() if k[0] == "source" and v[1].path == out.resolve()]
+        for key in stale:
             del _CACHE[key]
     return out
 

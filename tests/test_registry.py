@@ -10,8 +10,9 @@ import torch
 from skcromel import registry
 from skcromel.config import get_data_home
 from skcromel.cross_property import ELEMNET_INPUT
+from skcromel.datasets import sha256_file
 from skcromel.exceptions import ChecksumError, DataNotFoundError
-from skcromel.nn.networks import MLP
+from skcromel.nn import MLP
 
 torch.set_num_threads(1)
 
@@ -42,7 +43,7 @@ def test_save_and_load_roundtrip(tiny_dir):
     x = torch.rand(5, 86)
     torch.testing.assert_close(rebuilt(x), module.eval()(x))
     card = json.loads((path / "card.json").read_text())
-    assert card["sha256"] == registry.file_sha256(path / "weights.pt")
+    assert card["sha256"] == sha256_file(path / "weights.pt")
     assert card["weights_dtype"] == "float32" and card["format_version"] == 1
 
 
@@ -70,7 +71,7 @@ def test_checksum_mismatch_names_file_and_hashes(tiny_dir):
     expected = json.loads((path / "card.json").read_text())["sha256"]
     with open(path / "weights.pt", "ab") as fh:
         fh.write(b"tampered")
-    actual = registry.file_sha256(path / "weights.pt")
+    actual = sha256_file(path / "weights.pt")
     with pytest.raises(ChecksumError) as err:
         registry.load_pretrained(path)
     msg = str(err.value)
@@ -176,7 +177,7 @@ def test_shipped_model_card_and_checksum(name):
 
 def test_benchmark_target_formulas_keep(tmp_path):
     """``keep`` leaves named target sets out of the exclusion list (and counts them as 0)."""
-    from skcromel.pretrain import benchmark_target_formulas
+    from skcromel.cross_property import benchmark_target_formulas
 
     d = tmp_path / "matminer_csv"
     d.mkdir()
@@ -195,7 +196,7 @@ def test_benchmark_target_formulas_keep(tmp_path):
 @pytest.mark.parametrize("name", ELEMNET_SHIPPED)
 def test_shipped_model_reproduces_its_card(name, tmp_path):
     """Non-regression: exclusion list and validation MAE of the shipped weights match the card."""
-    from skcromel.pretrain import (
+    from skcromel.cross_property import (
         benchmark_target_formulas,
         prepare_pretraining_data,
         write_exclude_file,
@@ -210,7 +211,7 @@ def test_shipped_model_reproduces_its_card(name, tmp_path):
             pytest.skip(f"needs {data_file} (set SKCROMEL_DATA_HOME)")
     formulas, _ = benchmark_target_formulas()
     exclude = write_exclude_file(formulas, tmp_path / card["data"]["exclusion"]["file"])
-    assert registry.file_sha256(exclude) == card["data"]["exclusion"]["file_sha256"]
+    assert sha256_file(exclude) == card["data"]["exclusion"]["file_sha256"]
     df = pd.concat([pd.read_csv(f) for f in data_files], ignore_index=True)
     prep = prepare_pretraining_data(
         df["formula"].to_numpy(dtype=object),
@@ -220,7 +221,7 @@ def test_shipped_model_reproduces_its_card(name, tmp_path):
     )
     va = prep["valid_idx"]
     assert len(va) == card["data"]["n_rows_validation"]
-    from skcromel.cross_property import _fractions
+    from skcromel.cross_property._estimators import _fractions
 
     x = torch.from_numpy(_fractions(prep["values"][va]).astype(np.float32))
     with torch.inference_mode():
@@ -242,8 +243,7 @@ def _pretrain_data():
 
 
 def test_pretrain_elemnet_excludes_and_saves(tmp_path):
-    from skcromel.cross_property import CrossPropertyRegressor
-    from skcromel.pretrain import pretrain_elemnet, save_source
+    from skcromel.cross_property import CrossPropertyRegressor, pretrain_elemnet, save_source
 
     formulas, y = _pretrain_data()
     formulas = [*formulas, "Cl2Na2"]  # same reduced formula as NaCl
@@ -267,7 +267,7 @@ def test_pretrain_elemnet_excludes_and_saves(tmp_path):
 def test_pretrain_cli(tmp_path):
     import argparse
 
-    from skcromel.pretrain import add_pretrain_subparser
+    from skcromel.cli._pretrain import add_pretrain_subparser
 
     formulas, y = _pretrain_data()
     csv = tmp_path / "d.csv"

@@ -5,28 +5,30 @@
 ...                     protocol="grouped-kfold", seeds=(0,), out_dir="bench")  # doctest: +SKIP
 >>> write_report(res, "bench")  # doctest: +SKIP
 
-Transfer-learning modules make their estimators available by name with :func:`register_model`.
+The named recipes live in :mod:`skcromel.benchmark.models`; add your own with
+:func:`register_model`. Nothing else in the library imports from this subpackage.
 """
 
-from ._cli import add_benchmark_subparser, benchmark_main
-from .report import compare_with_published, markdown_table, parity_plot, summarize, write_report
-from .runner import (
-    PLUGIN_MODULES,
-    BenchmarkResult,
-    ModelSpec,
-    list_models,
-    make_model,
-    register_model,
-    run_benchmark,
+from ._report import (
+    PUBLISHED,
+    compare_with_published,
+    comparison_plot,
+    markdown_table,
+    parity_plot,
+    summarize,
+    write_report,
 )
+from ._runner import BenchmarkResult, list_models, make_model, register_model, run_benchmark
+from ._spec import ModelSpec
+from ._suites import SUITES
 
 __all__ = [
-    "PLUGIN_MODULES",
+    "PUBLISHED",
+    "SUITES",
     "BenchmarkResult",
     "ModelSpec",
-    "add_benchmark_subparser",
-    "benchmark_main",
     "compare_with_published",
+    "comparison_plot",
     "list_models",
     "make_model",
     "markdown_table",

@@ -10,13 +10,25 @@ Everything else is read from the data home (``$SKCROMEL_DATA_HOME``, see
 :class:`~skcromel.exceptions.DataNotFoundError` saying what to put where.
 """
 
+from ._catalogue import (
+    CATALOGUE,
+    MATBENCH_FOLDS_PATH,
+    SUITE_14,
+    DataFile,
+    DatasetInfo,
+    get_dataset_info,
+)
+from ._ce import PAPER_MAX_FORMATION_ENERGY, PEROVSKITE_CSV, SPINEL_CSV, load_ce_transfer_data
 from ._download import ensure_files, fetch_file, sha256_file
-from .catalogue import CATALOGUE, SUITE_14, DataFile, DatasetInfo, get_dataset_info
-from .loaders import Dataset, list_datasets, load_dataset, load_kingsbury
-from .matbench_structures import read_matbench_structures
+from ._loaders import Dataset, list_datasets, load_dataset, load_kingsbury
+from ._matbench_structures import read_matbench_structures
 
 __all__ = [
     "CATALOGUE",
+    "MATBENCH_FOLDS_PATH",
+    "PAPER_MAX_FORMATION_ENERGY",
+    "PEROVSKITE_CSV",
+    "SPINEL_CSV",
     "SUITE_14",
     "DataFile",
     "Dataset",
@@ -25,6 +37,7 @@ __all__ = [
     "fetch_file",
     "get_dataset_info",
     "list_datasets",
+    "load_ce_transfer_data",
     "load_dataset",
     "load_kingsbury",
     "read_matbench_structures",

@@ -6,28 +6,19 @@ Nothing here touches the network unless ``download=True`` is passed explicitly; 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from pathlib import Path
 
+from .._utils import sha256_file
 from ..config import DATA_HOME_ENV, get_data_home
 from ..exceptions import ChecksumError, DataNotFoundError
-from .catalogue import DataFile, DatasetInfo
+from ._catalogue import DataFile, DatasetInfo
 
 __all__ = ["ensure_files", "fetch_file", "sha256_file"]
 
 # (resolved path, size, mtime_ns) -> sha256, so repeated loads do not re-hash unchanged files
 _VERIFIED: dict[tuple[str, int, int], str] = {}
-
-
-def sha256_file(path: str | os.PathLike, *, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk_size), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_sha256(path: Path, expected: str, *, dataset: str) -> None:

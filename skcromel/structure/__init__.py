@@ -1,38 +1,78 @@
-"""Structure-based featurizers: Center-Environment (CE) features and prototype structures.
+"""Structure-based features and cross-structure transfer (Center-Environment).
 
-The spinel -> perovskite transfer estimators of :mod:`skcromel.structure.transfer` (which need
-torch) are imported on first use.
+Y. Li et al., "Center-environment deep transfer machine learning across crystal structures: from
+spinel oxides to perovskite oxides", *npj Comput. Mater.* 9, 106 (2023).
+
+* :class:`CenterEnvironmentFeaturizer` -- per-site center + environment features of structures or
+  of idealised prototypes of formulas (:func:`prototype_structure`), over the element properties
+  of :func:`ce_property_table`.
+* :class:`CETransferRegressor` / :class:`FineTunedMLPRegressor` -- the spinel -> perovskite
+  source-pretrained, target-fine-tuned DNN; :func:`perovskite_energy_model` a fitted formula ->
+  formation-energy model.
+* :func:`screen_perovskites` -- tolerance / octahedral factor (and optional formation-energy)
+  screening of ABO3 candidates (``skcromel screen-perovskites``).
+
+The torch-based transfer estimators are imported on first use.
 """
 
 from __future__ import annotations
 
 import importlib
 
-from .ce_properties import CE_PROPERTIES, ce_property_table, describe_properties
-from .center_environment import CenterEnvironmentFeaturizer
-from .prototypes import perovskite_structure, prototype_structure, spinel_structure
+from ._ce_properties import (
+    CE_PROPERTIES,
+    CE_TABLE_PRESETS,
+    PUBLISHED_TABLE_PATH,
+    CEProperty,
+    ce_property_table,
+    describe_properties,
+    paper_index,
+)
+from ._center_environment import SITE_ROLES, CenterEnvironmentFeaturizer
+from ._prototypes import PROTOTYPES, perovskite_structure, prototype_structure, spinel_structure
+from ._screening import (
+    R_OXYGEN,
+    octahedral_factor,
+    screen_perovskites,
+    shannon_radius,
+    tolerance_factor,
+)
 
 _LAZY = {
-    "CETransferRegressor": "transfer",
-    "FineTunedMLPRegressor": "transfer",
-    "PAPER_MAX_FORMATION_ENERGY": "transfer",
-    "load_ce_transfer_data": "transfer",
-    "perovskite_energy_model": "transfer",
+    "CE_HIDDEN": "._transfer",
+    "CETransferRegressor": "._transfer",
+    "FineTunedMLPRegressor": "._transfer",
+    "perovskite_energy_model": "._transfer",
 }
 
 __all__ = [
     "CE_PROPERTIES",
+    "CE_TABLE_PRESETS",
+    "PROTOTYPES",
+    "PUBLISHED_TABLE_PATH",
+    "R_OXYGEN",
+    "SITE_ROLES",
+    "CEProperty",
     "CenterEnvironmentFeaturizer",
     "ce_property_table",
     "describe_properties",
+    "octahedral_factor",
+    "paper_index",
     "perovskite_structure",
     "prototype_structure",
+    "screen_perovskites",
+    "shannon_radius",
     "spinel_structure",
+    "tolerance_factor",
     *_LAZY,
 ]
 
 
 def __getattr__(name):
     if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,255 @@
+"""Pretrain the shipped CroMEL source on the union of the offline structure sets (~15k structures).
+
+Sources (read through ``skcromel.config.get_data_home()``; see each folder's SOURCE.md):
+
+* ``mp_elastic_structs`` -- Materials Project CIFs; ``form_eng`` (eV/atom, MP) and ``band_gap``
+  (eV, PBE) from ``labels.csv`` (2,275 labelled).
+* ``cdvae_perov5`` -- Castelli cubic perovskites (val + test, 7,572); ``heat_all`` is the heat of
+  formation of the whole **5-atom cell** (eV) and is divided by the number of sites to give
+  eV/atom; ``ind_gap`` is a GLLB-SC gap (eV). Castelli's heat of formation uses other references
+  than MP (e.g. LaAlO3 -0.02 eV/atom here vs about -3.6 in MP), so it is its own target column.
+* ``ce`` spinels -- 5,173 unrelaxed conventional AB2O4 cells (56 sites); ``FormationEnergy/atom``
+  (eV/atom) from ``csv/spinel_source_FE_CE_AB_AB.csv``; the 7 values > 1 eV/atom (SOURCE.md:
+  outliers up to +7.7) are treated as missing. The cells are reduced to their primitive cell
+  (14 sites; the periodic graph and its mean pool do not depend on the cell choice).
+
+Each source property is its own target column (different DFT setups and references); missing
+labels are NaN and ignored by the pretrainer. Every structure whose reduced formula occurs in an
+experimental target set (EFE, matbench expt_gap, Kingsbury) is removed.
+
+Usage::
+
+    SKCROMEL_DATA_HOME=/work/shared/data python benchmarks/cromel/pretrain_offline.py \
+        --budget 1140 --threads 1 --out /tmp/cromel_offline.pt
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tarfile
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+
+from skcromel.config import get_data_home
+from skcromel.cromel import CroMELPretrainer
+from skcromel.parsing import reduced_formulas
+
+TARGETS = ["form_eng_mp", "band_gap_mp", "heat_perov5", "gap_perov5", "form_eng_spinel"]
+
+
+def _rf(x):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return reduced_formulas(list(x), on_error="nan")
+
+
+def excluded_formulas(home=None):
+    """Reduced formulas of the experimental target sets (EFE, expt_gap, Kingsbury)."""
+    from skcromel.datasets import load_kingsbury
+
+    home = get_data_home(home)
+    efe = pd.read_excel(home / "cromel" / "dataset" / "tgt_exp" / "efe.xlsx", sheet_name=0)
+    gap = pd.read_csv(home / "crabnet" / "data" / "matbench" / "expt_gap.csv")
+    kb = load_kingsbury()
+    out = {}
+    for name, col in [
+        ("efe", efe["composition"].astype(str)),
+        ("expt_gap", gap["formula"].astype(str)),
+        ("kingsbury", pd.Series(kb.groups)),
+    ]:
+        out[name] = {f for f in _rf(col) if isinstance(f, str)}
+    return out
+
+
+def load_mp(home):
+    from pymatgen.core import Structure
+
+    lab = pd.read_csv(home / "mp_elastic_structs" / "labels.csv").dropna(subset=["form_eng"])
+    structs = [
+        Structure.from_file(home / "mp_elastic_structs" / "cif" / f"{m}.cif") for m in lab["m_id"]
+    ]
+    y = pd.DataFrame(np.nan, index=range(len(lab)), columns=TARGETS)
+    y["form_eng_mp"] = lab["form_eng"].to_numpy()
+    y["band_gap_mp"] = lab["band_gap"].to_numpy()
+    return structs, y, ["mp_elastic_structs"] * len(lab)
+
+
+def load_perov(home):
+    from pymatgen.core import Structure
+
+    d = pd.concat(
+        [
+            pd.read_csv(home / "cdvae_perov5" / "data" / "perov_5" / f"{p}.csv")
+            for p in ("val", "test")
+        ],
+        ignore_index=True,
+    )
+    structs = [Structure.from_str(c, fmt="cif") for c in d["cif"]]
+    n = np.array([len(s) for s in structs], dtype=float)
+    y = pd.DataFrame(np.nan, index=range(len(d)), columns=TARGETS)
+    y["heat_perov5"] = d["heat_all"].to_numpy() / n  # eV per cell -> eV/atom
+    y["gap_perov5"] = d["ind_gap"].to_numpy()
+    return structs, y, ["cdvae_perov5"] * len(d)
+
+
+def _read_p1_cif(text):
+    """(abc, angles, species, frac) of a simple P1 CIF (fast path for the 5k spinel files)."""
+    cell, header, rows, in_loop = {}, [], [], False
+    for line in text.splitlines():
+        t = line.split()
+        if not t:
+            continue
+        if t[0].startswith("_cell_"):
+            cell[t[0]] = float(t[1])
+        elif t[0] == "loop_":
+            header, in_loop = [], True
+        elif in_loop and t[0].startswith("_"):
+            header.append(t[0])
+        elif in_loop and "_atom_site_fract_x" in header and len(t) == len(header):
+            rows.append(t)
+    col = {h: i for i, h in enumerate(header)}
+    sym = col.get("_atom_site_type_symbol", col.get("_atom_site_label"))
+    species = [r[sym] for r in rows]
+    frac = np.array(
+        [[float(r[col[f"_atom_site_fract_{a}"]]) for a in "xyz"] for r in rows], dtype=float
+    )
+    abc = [cell[f"_cell_length_{a}"] for a in "abc"]
+    ang = [cell[f"_cell_angle_{a}"] for a in ("alpha", "beta", "gamma")]
+    return abc, ang, species, frac
+
+
+def fcc_primitive(structure):
+    """Primitive cell of an F-centred conventional cell (spinel Fd-3m: 56 -> 14 sites)."""
+    from pymatgen.core import Lattice, Structure
+
+    P = np.array([[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
+    lat = Lattice(P @ structure.lattice.matrix)
+    frac = lat.get_fractional_coords(structure.cart_coords) % 1.0
+    key = np.round(frac, 4) % 1.0
+    _, first = np.unique(key, axis=0, return_index=True)
+    first = np.sort(first)
+    species = [structure.species[i] for i in first]
+    out = Structure(lat, species, frac[first])
+    if len(out) * 4 != len(structure) or out.composition.reduced_formula != (
+        structure.composition.reduced_formula
+    ):
+        raise ValueError("not an F-centred cell")
+    return out
+
+
+def load_spinel(home):
+    from pymatgen.core import Lattice, Structure
+
+    base = home / "ce"
+    lab = pd.read_csv(base / "csv" / "spinel_source_FE_CE_AB_AB.csv", usecols=[0, 113])
+    lab.columns = ["formula", "fe"]
+    fe = dict(zip(lab["formula"], lab["fe"]))
+    tgz = base / "spinel_to_perovskite_TL" / "CE-features-generation"
+    tgz = tgz / "cif_conventional_unrelax.tar.gz"
+    structs, vals = [], []
+    with tarfile.open(tgz) as tf:
+        for m in tf.getmembers():
+            if not m.name.endswith(".cif"):
+                continue
+            key = m.name.rsplit("/", 1)[-1][:-4]
+            if key not in fe:
+                continue
+            abc, ang, species, frac = _read_p1_cif(tf.extractfile(m).read().decode())
+            conv = Structure(Lattice.from_parameters(*abc, *ang), species, frac)
+            structs.append(fcc_primitive(conv))
+            vals.append(fe[key])
+    v = np.asarray(vals, dtype=float)
+    v[v > 1.0] = np.nan  # documented outliers
+    y = pd.DataFrame(np.nan, index=range(len(v)), columns=TARGETS)
+    y["form_eng_spinel"] = v
+    return structs, y, ["ce_spinels"] * len(v)
+
+
+def load_union(home=None, verbose=True):
+    home = get_data_home(home)
+    banned = excluded_formulas(home)
+    all_banned = set().union(*banned.values())
+    S, Y, src = [], [], []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for fn in (load_mp, load_perov, load_spinel):
+            t0 = time.perf_counter()
+            s, y, g = fn(home)
+            S += s
+            Y.append(y)
+            src += g
+            if verbose:
+                print(
+                    f"{g[0]}: {len(s)} structures in {time.perf_counter() - t0:.0f} s", flush=True
+                )
+    Y = pd.concat(Y, ignore_index=True)
+    src = np.asarray(src)
+    rf = _rf([s.composition for s in S])
+    keep = np.array([f not in all_banned for f in rf])
+    info = {
+        "excluded_formula_sets": {k: len(v) for k, v in banned.items()},
+        "excluded_formulas_total": len(all_banned),
+        "removed_structures": {g: int(((src == g) & ~keep).sum()) for g in np.unique(src)},
+        "kept_structures": {g: int(((src == g) & keep).sum()) for g in np.unique(src)},
+    }
+    S = [s for s, k in zip(S, keep) if k]
+    return S, Y[keep].reset_index(drop=True), src[keep], info
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--alignment", default="cosine")
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument(
+        "--budget", type=float, default=1140.0, help="wall seconds for loading + training"
+    )
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="/tmp/cromel_offline.pt")
+    args = p.parse_args(argv)
+    torch.set_num_threads(args.threads)
+
+    t0 = time.perf_counter()
+    structs, y, src, info = load_union()
+    t_load = time.perf_counter() - t0
+    print(json.dumps(info), flush=True)
+    print(f"{len(structs)} structures; loading took {t_load:.0f} s", flush=True)
+    model = CroMELPretrainer(
+        alignment=args.alignment,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_fraction=0.1,
+        time_limit=max(60.0, args.budget - t_load - 30.0),
+        random_state=args.seed,
+    )
+    t1 = time.perf_counter()
+    model.fit(structs, y)
+    t_fit = time.perf_counter() - t1
+    for rec in model.history_[:: max(1, len(model.history_) // 10)] + model.history_[-1:]:
+        print({k: round(v, 4) for k, v in rec.items()})
+    model.save(args.out)
+    meta = {
+        **info,
+        "n_structures": len(structs),
+        "targets": TARGETS,
+        "labelled": {c: int(y[c].notna().sum()) for c in TARGETS},
+        "load_seconds": round(t_load, 1),
+        "fit_seconds": round(t_fit, 1),
+        "torch_threads": args.threads,
+        "epochs_run": len(model.history_),
+        "args": vars(args),
+    }
+    with open(args.out + ".meta.json", "w") as fh:
+        json.dump({"run": meta, "model_card": model.model_card_}, fh, indent=1, default=str)
+    print(json.dumps(model.model_card_, indent=1, default=str))
+    print(f"saved {args.out}; total {time.perf_counter() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

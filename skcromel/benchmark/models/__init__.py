@@ -1,0 +1,24 @@
+"""Every named recipe of the benchmark runner, in one place.
+
+``BUILTIN_MODELS`` maps each name to its :class:`~skcromel.benchmark.ModelSpec`:
+
+* baselines (:mod:`._baselines`): ``dummy``, ``rf_magpie``, ``rf_magpie_full``;
+* cross-property networks (:mod:`._transfer`): ``elemnet_scratch``, ``xprop_mp_eform``,
+  ``xprop_mp_gap``;
+* CroMEL recipes (:mod:`._cromel`): ``cromel``, ``cromel_scratch``, ``hgb_magpie_cromel``, ...;
+* zero-inflated (hurdle) recipes (:mod:`._zero_inflated`): ``zi_hgb_magpie``, ``zi_hgb_full``, ...
+
+Add your own with :func:`skcromel.benchmark.register_model`.
+"""
+
+from __future__ import annotations
+
+from . import _baselines, _cromel, _transfer, _zero_inflated
+
+__all__ = ["BUILTIN_MODELS"]
+
+BUILTIN_MODELS = {
+    spec.name: spec
+    for module in (_baselines, _transfer, _cromel, _zero_inflated)
+    for spec in module.MODELS
+}

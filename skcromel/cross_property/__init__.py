@@ -1,0 +1,54 @@
+"""Cross-property transfer learning with ElemNet.
+
+V. Gupta et al., "Cross-property deep transfer learning framework for enhanced predictive
+analytics on small materials data", *Nat. Commun.* 12, 6595 (2021); ElemNet: D. Jha et al.,
+*Sci. Rep.* 8, 17593 (2018).
+
+* :class:`ElemNetRegressor` -- ElemNet trained from scratch on element fractions.
+* :class:`CrossPropertyRegressor` -- ElemNet initialised from a pretrained *source* model (another
+  property, usually a large computed dataset) and fine-tuned on the target.
+* :class:`CrossPropertyFeaturizer` -- frozen post-ReLU activations of hidden layers of a source
+  (and its own prediction) as features for any scikit-learn model (the paper's "feature
+  extraction" mode).
+* :func:`pretrain_elemnet` / :func:`save_source` -- train a source on a composition -> property
+  table, with benchmark compositions excluded, and write it as a registry model directory
+  (``skcromel pretrain elemnet`` on the command line).
+
+All estimators take compositions (formula strings, pymatgen objects, dicts; 1-D or one column).
+Sources are registry names or model directories (:func:`skcromel.registry.load_pretrained`); every
+``fit`` starts from a fresh copy of the source weights.
+"""
+
+from ._estimators import (
+    DEFAULT_SOURCE,
+    ELEMNET_INPUT,
+    CrossPropertyFeaturizer,
+    CrossPropertyRegressor,
+    ElemNetRegressor,
+)
+from ._pretrain import (
+    EXPERIMENTAL_TARGETS,
+    benchmark_target_formulas,
+    float16_check,
+    prepare_pretraining_data,
+    pretrain_elemnet,
+    read_exclude_file,
+    save_source,
+    write_exclude_file,
+)
+
+__all__ = [
+    "DEFAULT_SOURCE",
+    "ELEMNET_INPUT",
+    "EXPERIMENTAL_TARGETS",
+    "CrossPropertyFeaturizer",
+    "CrossPropertyRegressor",
+    "ElemNetRegressor",
+    "benchmark_target_formulas",
+    "float16_check",
+    "prepare_pretraining_data",
+    "pretrain_elemnet",
+    "read_exclude_file",
+    "save_source",
+    "write_exclude_file",
+]
