@@ -35,7 +35,7 @@ from types import MappingProxyType
 
 import torch
 
-from ._utils import sha256_file
+from .utils import sha256_file
 from .config import get_data_home
 from .exceptions import ChecksumError, DataNotFoundError, SkcromelWarning
 

@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .._utils import sha256_file
+from ..utils import sha256_file
 from ..config import DATA_HOME_ENV, get_data_home
 from ..exceptions import ChecksumError, DataNotFoundError
 from ._catalogue import DataFile, DatasetInfo

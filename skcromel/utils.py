@@ -1,4 +1,4 @@
-"""Small helpers shared by the registry and the dataset loaders."""
+"""Utilities: file checksums, and discovery of every public skcromel estimator."""
 
 from __future__ import annotations
 
