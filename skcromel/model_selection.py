@@ -26,12 +26,15 @@ import numpy as np
 from sklearn.model_selection import BaseCrossValidator, KFold
 from sklearn.utils import check_random_state
 
+from .matching import DEFAULT_TOL, near_duplicate_groups
+
 __all__ = [
     "PROTOCOLS",
     "CroMELKFold",
     "FormulaGroupKFold",
     "PredefinedSplits",
     "RepeatedFormulaGroupKFold",
+    "compound_groups",
     "get_protocol_splits",
     "matbench_folds",
     "predefined_split",
@@ -39,7 +42,8 @@ __all__ = [
 
 #: Named evaluation protocols understood by :func:`get_protocol_splits` and the benchmark runner.
 PROTOCOLS = {
-    "grouped-kfold": "leak-free: 5 folds grouped by reduced formula, one shuffle per seed",
+    "grouped-kfold": "leak-free: 5 folds grouped by near-duplicate composition (normalised "
+    "fractions within 0.005 over the same elements), one shuffle per seed",
     "kfold": "row-level shuffled 5-fold (leaks repeated formulas; for comparison only)",
     "cromel-5fold": "CroMEL published protocol: numpy permutation seeded per seed (paper: 0), "
     "5 consecutive chunks, row-level",
@@ -48,14 +52,12 @@ PROTOCOLS = {
 }
 
 
-def _formula_groups(X, groups):
+def _formula_groups(X, groups, tol=DEFAULT_TOL):
     if groups is not None:
         return np.asarray(groups)
-    from .parsing import reduced_formulas
-
     if hasattr(X, "columns") and "composition" in getattr(X, "columns", ()):
         X = X["composition"]
-    return np.asarray(reduced_formulas(X), dtype=object)
+    return near_duplicate_groups(X, tol=tol)
 
 
 def _check_n_splits(n_splits):
@@ -64,7 +66,7 @@ def _check_n_splits(n_splits):
 
 
 class FormulaGroupKFold(BaseCrossValidator):
-    """K-fold iterator that never splits a reduced formula between train and test.
+    """K-fold iterator that never splits a compound (near-duplicate compositions) between folds.
 
     Groups are assigned to folds greedily, largest group first, each to the fold with the fewest
     samples so far; with ``shuffle=True`` the order of equally sized groups is randomised by
@@ -78,21 +80,27 @@ class FormulaGroupKFold(BaseCrossValidator):
         Randomise which groups share a fold.
     random_state : int, RandomState instance or None, default=None
         Seed used when ``shuffle=True``.
+    tol : float, default=0.005
+        Near-duplicate tolerance used when groups are computed from ``X``: compositions with the
+        same elements whose normalised fractions differ by at most ``tol`` are one group
+        (:func:`skcromel.matching.near_duplicate_groups`); ``tol=0`` groups identical reduced
+        formulas only.
 
     Notes
     -----
     ``split(X, y, groups)``: when ``groups`` is None they are computed from ``X`` (formula strings,
-    compositions or a DataFrame with a ``composition`` column) with
-    :func:`skcromel.parsing.reduced_formulas`, so Fe2O3, O3Fe2 and Fe4O6 are one group.
+    compositions or a DataFrame with a ``composition`` column), so Fe2O3, O3Fe2 and Fe4O6 are one
+    group, and so are ``Co0.834Gd0.166`` and GdCo5.
     """
 
     # like scikit-learn's group splitters: request ``groups`` under metadata routing
     __metadata_request__split = {"groups": True}
 
-    def __init__(self, n_splits=5, *, shuffle=True, random_state=None):
+    def __init__(self, n_splits=5, *, shuffle=True, random_state=None, tol=DEFAULT_TOL):
         self.n_splits = n_splits
         self.shuffle = shuffle
         self.random_state = random_state
+        self.tol = tol
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.n_splits
@@ -118,13 +126,13 @@ class FormulaGroupKFold(BaseCrossValidator):
         return fold_of_group[inverse.ravel()]
 
     def _iter_test_masks(self, X=None, y=None, groups=None):
-        fold = self._fold_of_group(_formula_groups(X, groups))
+        fold = self._fold_of_group(_formula_groups(X, groups, self.tol))
         for k in range(self.n_splits):
             yield fold == k
 
     def split(self, X, y=None, groups=None):
         """Yield ``(train_index, test_index)`` for each fold."""
-        groups = _formula_groups(X, groups)
+        groups = _formula_groups(X, groups, self.tol)
         n = len(groups)
         fold = self._fold_of_group(groups)
         idx = np.arange(n)
@@ -142,14 +150,17 @@ class RepeatedFormulaGroupKFold(BaseCrossValidator):
     n_repeats : int, default=3
     random_state : int, RandomState instance or None, default=None
         Controls the seeds of the repetitions.
+    tol : float, default=0.005
+        Near-duplicate tolerance (see :class:`FormulaGroupKFold`).
     """
 
     __metadata_request__split = {"groups": True}
 
-    def __init__(self, n_splits=5, *, n_repeats=3, random_state=None):
+    def __init__(self, n_splits=5, *, n_repeats=3, random_state=None, tol=DEFAULT_TOL):
         self.n_splits = n_splits
         self.n_repeats = n_repeats
         self.random_state = random_state
+        self.tol = tol
 
     def get_n_splits(self, X=None, y=None, groups=None):
         return self.n_splits * self.n_repeats
@@ -161,7 +172,7 @@ class RepeatedFormulaGroupKFold(BaseCrossValidator):
         """Yield ``(train_index, test_index)`` for each fold of each repetition."""
         if not isinstance(self.n_repeats, numbers.Integral) or self.n_repeats < 1:
             raise ValueError(f"n_repeats must be a positive integer, got {self.n_repeats!r}")
-        groups = _formula_groups(X, groups)
+        groups = _formula_groups(X, groups, self.tol)
         rng = check_random_state(self.random_state)
         for _ in range(self.n_repeats):
             seed = int(rng.randint(np.iinfo(np.int32).max))
@@ -286,6 +297,15 @@ def matbench_folds(task: str, ids=None, data_home=None) -> list[tuple[np.ndarray
     return folds
 
 
+def compound_groups(dataset, tol: float = DEFAULT_TOL) -> np.ndarray:
+    """Near-duplicate group of every row of a loaded dataset (from its ``composition`` column).
+
+    Rows holding the same compound -- repeats, polymorphs, rounded spellings, the same material
+    at several temperatures -- share a group (:func:`skcromel.matching.near_duplicate_groups`).
+    """
+    return near_duplicate_groups(dataset.X["composition"], tol=tol, on_error="nan")
+
+
 def get_protocol_splits(
     protocol: str, dataset, *, random_state=0, n_splits: int = 5, data_home=None
 ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -305,7 +325,7 @@ def get_protocol_splits(
     n = len(dataset.y)
     if protocol == "grouped-kfold":
         cv = FormulaGroupKFold(n_splits, shuffle=True, random_state=random_state)
-        return list(cv.split(np.empty((n, 0)), groups=dataset.groups))
+        return list(cv.split(np.empty((n, 0)), groups=compound_groups(dataset)))
     if protocol == "kfold":
         return list(KFold(n_splits, shuffle=True, random_state=random_state).split(np.empty(n)))
     if protocol == "cromel-5fold":

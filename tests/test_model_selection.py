@@ -10,6 +10,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score
 
 from skcromel.config import get_data_home
 from skcromel.datasets import CATALOGUE, Dataset, load_dataset
+from skcromel.matching import near_duplicate_groups
 from skcromel.model_selection import (
     PROTOCOLS,
     CroMELKFold,
@@ -81,9 +82,13 @@ def test_explicit_groups_and_dataframe_input_agree():
     X = _random_formulas(rng, 60)
     df = pd.DataFrame({"composition": X, "temperature": np.arange(60.0)})
     a = list(FormulaGroupKFold(4, random_state=3).split(df))
-    b = list(FormulaGroupKFold(4, random_state=3).split(X, groups=reduced_formulas(X)))
+    b = list(FormulaGroupKFold(4, random_state=3).split(X, groups=near_duplicate_groups(X)))
     for (_, te1), (_, te2) in zip(a, b):
         np.testing.assert_array_equal(te1, te2)
+    # tol=0 groups exactly the rows that share a reduced formula
+    exact, reduced = near_duplicate_groups(X, tol=0), reduced_formulas(X)
+    same_exact = exact[:, None] == exact[None, :]
+    np.testing.assert_array_equal(same_exact, reduced[:, None] == reduced[None, :])
 
 
 def test_seeds_change_partition_and_are_reproducible():
