@@ -27,7 +27,12 @@ _LAZY = {
     "magpie_full": "skcromel.featurizers",
     "ReferenceHullEnergy": "skcromel.featurizers",
     "ReferenceLookup": "skcromel.featurizers",
-    # transfer estimators
+    # the recommended estimators
+    "TransferRegressor": "skcromel.transfer",
+    "TransferClassifier": "skcromel.transfer",
+    "TransferFeatures": "skcromel.transfer",
+    "rank_sources": "skcromel.transfer",
+    # method estimators
     "CrossPropertyFeaturizer": "skcromel.cross_property",
     "CrossPropertyRegressor": "skcromel.cross_property",
     "ElemNetRegressor": "skcromel.cross_property",

@@ -176,7 +176,8 @@ class IonProperty(CompositionTransformer):
     Notes
     -----
     The charge balance is tested for all rows with ``k`` elements at once (every combination of
-    oxidation states as one broadcast sum), in chunks bounded to a few million combinations.
+    oxidation states as one broadcast sum), in chunks bounded to a few million combinations;
+    compositions with many elements (alloys) by a pruned dynamic programme, one at a time.
 
     Examples
     --------
@@ -208,12 +209,23 @@ class IonProperty(CompositionTransformer):
 
 
 def _charge_balanced(Z: np.ndarray, x: np.ndarray, states: np.ndarray) -> np.ndarray:
-    """For each row: does some choice of one state per element give Σ x_i q_i = 0?"""
+    """For each row: does some choice of one state per element give Σ x_i q_i = 0?
+
+    Few combinations per row (``width ** k <= 4096``): every combination of all rows with ``k``
+    elements as one broadcast sum, in chunks of a few million. More (alloys of ten elements and
+    more): one row at a time by dynamic programming over the distinct partial sums, pruned by
+    what the remaining elements can still add (exact, and never exponential in memory for the
+    compositions of experimental tables).
+    """
     n, k = Z.shape
     width = int(np.max((~np.isnan(states[np.unique(Z)])).sum(axis=1)))
     st = states[:, :width]
-    chunk = max(1, 4_000_000 // width**k)
     result = np.zeros(n, dtype=np.float64)
+    if width**k > 4096:
+        for r in range(n):
+            result[r] = _charge_balanced_row(x[r], st[Z[r]])
+        return result
+    chunk = max(1, 4_000_000 // width**k)
     for a in range(0, n, chunk):
         zz, xx = Z[a : a + chunk], x[a : a + chunk]
         sums = np.zeros((len(zz), 1))
@@ -224,6 +236,23 @@ def _charge_balanced(Z: np.ndarray, x: np.ndarray, states: np.ndarray) -> np.nda
         with np.errstate(invalid="ignore"):
             result[a : a + chunk] = np.any(np.abs(sums) <= 1e-8, axis=1)
     return result
+
+
+def _charge_balanced_row(x: np.ndarray, states: np.ndarray, tol: float = 1e-8) -> bool:
+    """Charge balance of one composition (amounts ``x``, one row of states per element)."""
+    options = [np.unique(xe * s[~np.isnan(s)]) for xe, s in zip(x, states)]
+    low = np.array([o.min() for o in options])
+    high = np.array([o.max() for o in options])
+    # what elements e+1.. can still add at least / at most
+    low_rest = np.concatenate([np.cumsum(low[::-1])[::-1][1:], [0.0]])
+    high_rest = np.concatenate([np.cumsum(high[::-1])[::-1][1:], [0.0]])
+    sums = np.zeros(1)
+    for e, opt in enumerate(options):
+        sums = np.unique(np.round((sums[:, None] + opt[None, :]).ravel(), 10))
+        sums = sums[(sums + low_rest[e] <= tol) & (sums + high_rest[e] >= -tol)]
+        if not len(sums):
+            return False
+    return bool(np.any(np.abs(sums) <= tol))
 
 
 def magpie_full(on_error="raise"):

@@ -1,5 +1,11 @@
 """The recommended estimators for a new small dataset, and the choice of pretrained sources.
 
+* :class:`TransferRegressor` -- bagged gradient boosting on composition statistics and frozen
+  pretrained sources chosen on the training rows; uncertainty (``predict(X, return_std=True)``)
+  and calibrated prediction intervals (``predict_interval``); a zero-inflation hurdle when many
+  targets are exactly zero.
+* :class:`TransferClassifier` -- its classification twin (``predict_proba``).
+* :class:`TransferFeatures` -- their feature table as a transformer.
 * :func:`rank_sources` -- transferability score of each pretrained source for a target dataset,
   from the training rows only (before any fine-tuning).
 """
@@ -8,9 +14,20 @@ from __future__ import annotations
 
 import importlib
 
+from ._classifier import TransferClassifier
+from ._features import COMPOSITION_BLOCKS, TransferFeatures, source_kind
+from ._regressor import TransferRegressor
+
 _LAZY = {"rank_sources": "._ranking"}
 
-__all__ = [*_LAZY]
+__all__ = [
+    "COMPOSITION_BLOCKS",
+    "TransferClassifier",
+    "TransferFeatures",
+    "TransferRegressor",
+    "source_kind",
+    *_LAZY,
+]
 
 
 def __getattr__(name):

@@ -1,0 +1,138 @@
+"""What :class:`TransferRegressor` and :class:`TransferClassifier` share: inputs, features,
+compound groups, the choice of sources and the bagged members."""
+
+from __future__ import annotations
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..matching import near_duplicate_groups
+from ._ensemble import bootstrap_bags, fit_member
+from ._features import TransferFeatures
+from ._selection import select_sources
+
+__all__: list[str] = []
+
+
+def default_sources() -> list[str]:
+    """Every available pretrained composition source (ElemNet-type and CroMEL), sorted."""
+    from ..registry import list_pretrained
+    from ._features import source_kind
+
+    out = []
+    for name in list_pretrained():
+        try:
+            source_kind(name)
+        except ValueError:
+            continue
+        out.append(name)
+    return out
+
+
+class _TransferBase(BaseEstimator):
+    """Fitting logic shared by the transfer regressor and classifier (see their docstrings)."""
+
+    # ------------------------------------------------------------------ parameters
+    def _check_params(self):
+        if int(self.n_estimators) < 2:
+            raise ValueError(f"n_estimators must be >= 2, got {self.n_estimators!r}")
+        if not (isinstance(self.sources, str) and self.sources == "auto") and isinstance(
+            self.sources, str
+        ):
+            raise ValueError(
+                f"sources must be 'auto', a list of source names or None, got {self.sources!r}"
+            )
+
+    def _candidate_sources(self) -> list[str]:
+        if self.sources is None:
+            return []
+        if isinstance(self.sources, str):  # "auto"
+            return default_sources()
+        return list(self.sources)
+
+    # ------------------------------------------------------------------ data
+    def _features_and_groups(self, X, groups):
+        self.features_ = TransferFeatures(
+            self.composition_column,
+            composition_features=tuple(self.composition_features),
+            sources=tuple(self._candidate_sources()),
+            on_error=self.on_error,
+        ).fit(X)
+        F = self.features_.transform(X)
+        self.n_features_in_ = self.features_.n_features_in_
+        if hasattr(self.features_, "feature_names_in_"):
+            self.feature_names_in_ = self.features_.feature_names_in_
+        if groups is None:
+            compositions, _ = self.features_._split_input(X, fitting=False)
+            groups = near_duplicate_groups(compositions, tol=self.group_tol, on_error="nan")
+        groups = np.asarray(groups)
+        if len(groups) != len(F):
+            raise ValueError(f"groups has {len(groups)} entries but X has {len(F)} rows")
+        return F, groups
+
+    def _split_blocks(self, F):
+        """Base columns (composition blocks + extras) and one column block per source."""
+        slices = self.features_.block_slices_
+        source_names = [n for n in slices if n.startswith("source:")]
+        base_cols = np.concatenate(
+            [np.arange(s.start, s.stop) for n, s in slices.items() if n not in source_names]
+        ).astype(np.int64)
+        blocks = {n.split(":", 1)[1]: slices[n] for n in source_names}
+        return base_cols, blocks
+
+    def _choose_columns(self, F, y, groups, learner, error=None):
+        base_cols, blocks = self._split_blocks(F)
+        if isinstance(self.sources, str) and blocks:  # "auto": inner CV on the training rows
+            selected, self.source_scores_ = select_sources(
+                F[:, base_cols],
+                {name: F[:, s] for name, s in blocks.items()},
+                y,
+                groups,
+                learner,
+                error=error,
+                random_state=self._seed(1),
+            )
+        else:
+            selected, self.source_scores_ = list(blocks), None
+        self.sources_ = selected
+        cols = [base_cols] + [np.arange(blocks[s].start, blocks[s].stop) for s in selected]
+        return np.concatenate(cols).astype(np.int64)
+
+    def _seed(self, k: int) -> int:
+        return int(check_random_state(self._random_base).randint(2**31 - 1)) + k
+
+    # ------------------------------------------------------------------ members
+    def _fit_members(self, template, X, y, groups, fit_rows=None):
+        """Bagged clones of ``template``; returns members and the out-of-bag masks (n, B)."""
+        rng = check_random_state(self._random_base)
+        bags = list(bootstrap_bags(groups, self.n_estimators, rng))
+        seeds = rng.randint(2**31 - 1, size=len(bags))
+        weights = [w if fit_rows is None else w * fit_rows for w, _ in bags]
+        members = Parallel(n_jobs=self.n_jobs)(
+            delayed(fit_member)(template, X, y, w, int(s)) for w, s in zip(weights, seeds)
+        )
+        oob = np.column_stack([o for _, o in bags])
+        return members, oob
+
+    def _transform(self, X):
+        check_is_fitted(self, "features_")
+        F = self.features_.transform(X)
+        return F[:, self.columns_], ~np.isnan(F).all(axis=1)
+
+    def _prepare_fit(self, X, groups):
+        self._check_params()
+        self._random_base = self.random_state
+        if isinstance(self.random_state, np.random.RandomState):
+            self._random_base = self.random_state.randint(2**31 - 1)
+        return self._features_and_groups(X, groups)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = False
+        tags.non_deterministic = False
+        return tags
