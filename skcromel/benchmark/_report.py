@@ -11,6 +11,9 @@ import pandas as pd
 __all__ = [
     "PUBLISHED",
     "compare_with_published",
+    "compound_bootstrap",
+    "coverage_plot",
+    "coverage_table",
     "comparison_plot",
     "markdown_table",
     "parity_plot",
@@ -195,6 +198,139 @@ def markdown_table(summary: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _row_errors(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per (dataset, protocol, model, row): absolute error averaged over seeds, and the group."""
+    df = predictions.assign(abs_error=(predictions["y_pred"] - predictions["y_true"]).abs())
+    keys = ["dataset", "protocol", "model", "row"]
+    agg = {"abs_error": "mean"}
+    if "group" in df:
+        agg["group"] = "first"
+    return df.groupby(keys, sort=False).agg(agg).reset_index()
+
+
+def compound_bootstrap(
+    predictions: pd.DataFrame,
+    *,
+    reference: str | None = None,
+    n_boot: int = 2000,
+    confidence: float = 0.95,
+    random_state: int = 0,
+) -> pd.DataFrame:
+    """MAE with a bootstrap confidence interval over compounds, and paired differences.
+
+    For every (dataset, protocol, model): the absolute error of each test row is averaged over
+    the seeds (every row is tested once per seed), then **compounds** (the ``group`` column:
+    near-duplicate groups; rows without one are their own compound) are resampled with
+    replacement ``n_boot`` times. With ``reference``, every other model's MAE minus the
+    reference's is computed on the *same* resamples (paired) and judged: ``better`` / ``worse``
+    when the interval of the difference excludes zero, else ``tie``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dataset, protocol, model, n_rows, n_compounds, mae, mae_low, mae_high`` and,
+        with a reference, ``diff, diff_low, diff_high, relative_diff, verdict``.
+    """
+    rows = []
+    tail = (1 - confidence) / 2
+    errors = _row_errors(predictions)
+    for (ds, protocol), sub in errors.groupby(["dataset", "protocol"], sort=False):
+        wide = sub.pivot(index="row", columns="model", values="abs_error")
+        models = [m for m in dict.fromkeys(sub["model"]) if wide[m].notna().all()]
+        if not models:
+            continue
+        wide = wide[models]
+        if "group" in sub:
+            group_of_row = sub.drop_duplicates("row").set_index("row")["group"]
+            groups = group_of_row.reindex(wide.index).to_numpy()
+        else:
+            groups = wide.index.to_numpy()
+        _, g = np.unique(groups.astype(str), return_inverse=True)
+        n_groups = g.max() + 1
+        count = np.bincount(g, minlength=n_groups).astype(np.float64)
+        sums = np.stack([np.bincount(g, weights=wide[m].to_numpy(), minlength=n_groups)
+                         for m in models])  # fmt: skip
+        rng = np.random.default_rng(random_state)
+        draws = rng.multinomial(n_groups, np.full(n_groups, 1.0 / n_groups), size=n_boot)
+        boot = (draws @ sums.T) / (draws @ count)[:, None]  # (n_boot, n_models)
+        mae = sums.sum(axis=1) / count.sum()
+        lo, hi = np.quantile(boot, [tail, 1 - tail], axis=0)
+        ref = models.index(reference) if reference in models else None
+        for i, m in enumerate(models):
+            row = {
+                "dataset": ds, "protocol": protocol, "model": m, "n_rows": int(count.sum()),
+                "n_compounds": int(n_groups), "mae": mae[i], "mae_low": lo[i], "mae_high": hi[i],
+            }  # fmt: skip
+            if ref is not None and i != ref:
+                d = boot[:, i] - boot[:, ref]
+                dlo, dhi = np.quantile(d, [tail, 1 - tail])
+                row.update(
+                    diff=mae[i] - mae[ref], diff_low=dlo, diff_high=dhi,
+                    relative_diff=(mae[i] - mae[ref]) / mae[ref],
+                    verdict="better" if dhi < 0 else ("worse" if dlo > 0 else "tie"),
+                )  # fmt: skip
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def coverage_table(predictions: pd.DataFrame, *, n_boot: int = 2000, random_state: int = 0):
+    """Coverage and mean width of the recorded prediction intervals (``y_lower``/``y_upper``),
+    per (dataset, protocol, model), with a compound-bootstrap 95 % interval of the coverage."""
+    if "y_lower" not in predictions:
+        return pd.DataFrame()
+    df = predictions.dropna(subset=["y_lower", "y_upper"])
+    out = []
+    for (ds, protocol, model), sub in df.groupby(["dataset", "protocol", "model"], sort=False):
+        inside = (sub["y_true"] >= sub["y_lower"]) & (sub["y_true"] <= sub["y_upper"])
+        width = (sub["y_upper"] - sub["y_lower"]).to_numpy()
+        groups = sub["group"].astype(str).to_numpy() if "group" in sub else sub["row"].to_numpy()
+        _, g = np.unique(groups, return_inverse=True)
+        n_groups = g.max() + 1
+        count = np.bincount(g, minlength=n_groups).astype(np.float64)
+        hits = np.bincount(g, weights=inside.to_numpy(np.float64), minlength=n_groups)
+        rng = np.random.default_rng(random_state)
+        draws = rng.multinomial(n_groups, np.full(n_groups, 1.0 / n_groups), size=n_boot)
+        boot = (draws @ hits) / (draws @ count)
+        lo, hi = np.quantile(boot, [0.025, 0.975])
+        out.append({"dataset": ds, "protocol": protocol, "model": model,
+                    "coverage": float(inside.mean()), "coverage_low": lo, "coverage_high": hi,
+                    "mean_width": float(width.mean()), "n": len(sub)})  # fmt: skip
+    return pd.DataFrame(out)
+
+
+def _ci(value, low, high, digits=4) -> str:
+    if pd.isna(value):
+        return "–"
+    return f"{value:.{digits}g} [{low:.{digits}g}, {high:.{digits}g}]"
+
+
+def bootstrap_markdown(table: pd.DataFrame, reference: str | None = None) -> str:
+    """Markdown of :func:`compound_bootstrap`: MAE [95 % CI] and the paired difference to the
+    reference [95 % CI] with its verdict."""
+    if table.empty:
+        return "_no results_\n"
+    head = ["dataset", "protocol", "model", "compounds", "MAE [95 % CI]"]
+    if "diff" in table:
+        head += [f"Δ vs {reference} [95 % CI]", "Δ %", "verdict"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in table.itertuples(index=False):
+        cells = [
+            r.dataset,
+            r.protocol,
+            r.model,
+            str(r.n_compounds),
+            _ci(r.mae, r.mae_low, r.mae_high),
+        ]
+        if "diff" in table:
+            if pd.isna(getattr(r, "diff", np.nan)):
+                cells += ["reference", "", ""]
+            else:
+                cells += [_ci(r.diff, r.diff_low, r.diff_high), f"{100 * r.relative_diff:+.1f}",
+                          r.verdict]  # fmt: skip
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def compare_with_published(summary: pd.DataFrame, data_home=None) -> str:
     """Markdown: for each dataset of ``summary`` with published numbers, ours next to theirs."""
     published = PUBLISHED + _crossprop_manifest_numbers(data_home)
@@ -332,6 +468,23 @@ def comparison_plot(
     return _save(fig, path)
 
 
+def coverage_plot(coverage: pd.DataFrame, path: str | os.PathLike, *, target=(0.88, 0.92)):
+    """Coverage of the 90 % intervals per dataset and model, with the target band."""
+    plt = _pyplot()
+    labels = [f"{r.dataset} ({r.model})" for r in coverage.itertuples()]
+    y = np.arange(len(labels))
+    fig, ax = plt.subplots(figsize=(6.5, 0.3 * len(labels) + 1.2))
+    ax.axvspan(*target, color="tab:green", alpha=0.2, label=f"target {target[0]}–{target[1]}")
+    err = np.vstack([coverage["coverage"] - coverage["coverage_low"],
+                     coverage["coverage_high"] - coverage["coverage"]])  # fmt: skip
+    ax.errorbar(coverage["coverage"], y, xerr=err, fmt="o", ms=4, capsize=2)
+    ax.set_yticks(y, labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("share of test rows inside the 90 % interval (95 % CI over compounds)")
+    ax.legend(fontsize=7, loc="lower left")
+    return _save(fig, path)
+
+
 def write_report(
     result,
     out_dir: str | os.PathLike,
@@ -340,8 +493,11 @@ def write_report(
     command: str | None = None,
     plots: bool = True,
     data_home=None,
+    reference: str | None = None,
 ) -> Path:
-    """Write ``report_<protocol>.md`` (+ parity plots) for a :class:`BenchmarkResult`.
+    """Write ``report_<protocol>.md`` (+ parity and coverage plots) for a
+    :class:`BenchmarkResult`: metrics over folds, MAE with 95 % intervals over compounds and
+    paired differences to ``reference`` (when it was run), interval coverage, published numbers.
 
     Returns the path of the markdown file.
     """
@@ -369,6 +525,32 @@ def write_report(
             )
             + "\n"
         )
+    preds = result.predictions
+    if not preds.empty and "y_pred" in preds and preds["y_true"].nunique() > 2:
+        regression = preds[preds["dataset"].map(lambda d: preds.loc[preds["dataset"] == d,
+                                                                     "y_true"].nunique() > 2)]  # fmt: skip
+        table = compound_bootstrap(regression, reference=reference)
+        if not table.empty:
+            lines += [
+                "## MAE with 95 % intervals over compounds",
+                "",
+                "Absolute errors averaged over seeds per test row; compounds (near-duplicate "
+                "groups) resampled 2,000 times. Differences are paired (same resamples); "
+                "`better`/`worse` only when their interval excludes zero, otherwise `tie`.",
+                "",
+                bootstrap_markdown(table, reference),
+            ]
+        cov = coverage_table(regression)
+        if not cov.empty:
+            lines += ["## Prediction intervals (90 %)", "", "| dataset | model | coverage [95 % CI] | mean width |",
+                      "|---|---|---|---|"]  # fmt: skip
+            lines += [f"| {r.dataset} | {r.model} | {_ci(r.coverage, r.coverage_low, r.coverage_high, 3)} "
+                      f"| {r.mean_width:.4g} |" for r in cov.itertuples()]  # fmt: skip
+            lines.append("")
+            if plots:
+                name = f"coverage_{cfg['protocol']}{suffix}.png"
+                coverage_plot(cov, out / name)
+                lines += [f"![coverage]({name})", ""]
     comp = compare_with_published(summary, data_home)
     if comp:
         lines += ["## Published numbers", "", comp]

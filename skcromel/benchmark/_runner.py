@@ -12,10 +12,12 @@ dask cluster is used with::
         run_benchmark(["rf_magpie"], ["efe"], n_jobs=-1)
 
 Each finished fold is written to
-``OUT/folds/<protocol>/<dataset>/<model>-<params hash>/seed<S>_fold<K>.csv`` (row index, y_true,
-y_pred, fit time); re-running with the same ``out_dir`` skips cached folds (``resume=True``), so an
-interrupted run continues where it stopped. The hash of the model's parameters is part of the
-path, so changing a model's definition never reuses stale folds.
+``OUT/folds/<protocol>-<n_splits>/<dataset>/<model>-<params hash>/seed<S>_fold<K>_<rows hash>.csv``
+(row index, y_true, y_pred, fit time; ``y_std``/``y_lower``/``y_upper`` for models with
+uncertainty); re-running with the same ``out_dir`` skips cached folds (``resume=True``), so an
+interrupted run continues where it stopped. The hash of the model's parameters and of the fold's
+test rows are part of the path, and a cached file is used only when it holds exactly the fold's
+test rows and targets (otherwise it is recomputed, with a warning naming the file).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -179,19 +180,44 @@ def _seed_estimator(est, seed: int):
     return est
 
 
+#: Miscoverage of the prediction intervals recorded for models with ``predict_interval``.
+INTERVAL_ALPHA = 0.1
+
+
 def _fit_predict(estimator, X_train, y_train, X_test, task):
-    """Fit a fresh clone on one fold and predict its test rows (runs in a joblib worker)."""
+    """Fit a fresh clone on one fold and predict its test rows (runs in a joblib worker).
+
+    Regressors with ``predict_interval`` also give their 90 % interval (``y_lower``,
+    ``y_upper``) and, when ``predict`` takes ``return_std``, their spread (``y_std``).
+    """
     est = clone(estimator)
     t0 = time.perf_counter()
     est.fit(X_train, y_train)
     fit_time = time.perf_counter() - t0
-    y_pred = np.asarray(est.predict(X_test), dtype=np.float64).ravel()
-    y_score = None
+    out = {"y_score": None, "fit_time_s": fit_time}
+    if task == "regression" and "return_std" in _predict_parameters(est):
+        y_pred, y_std = est.predict(X_test, return_std=True)
+        out["y_std"] = np.asarray(y_std, dtype=np.float64).ravel()
+    else:
+        y_pred = est.predict(X_test)
+    out["y_pred"] = np.asarray(y_pred, dtype=np.float64).ravel()
+    if task == "regression" and hasattr(est, "predict_interval"):
+        interval = np.asarray(est.predict_interval(X_test, alpha=INTERVAL_ALPHA), dtype=np.float64)
+        out["y_lower"], out["y_upper"] = interval[:, 0], interval[:, 1]
     if task == "classification" and hasattr(est, "predict_proba"):
         proba = est.predict_proba(X_test)
         classes = list(getattr(est, "classes_", []))
-        y_score = proba[:, classes.index(1.0)] if 1.0 in classes else np.zeros(len(y_pred))
-    return {"y_pred": y_pred, "y_score": y_score, "fit_time_s": fit_time}
+        out["y_score"] = (
+            proba[:, classes.index(1.0)] if 1.0 in classes else np.zeros(len(out["y_pred"]))
+        )
+    return out
+
+
+def _predict_parameters(est) -> set[str]:
+    try:
+        return set(inspect.signature(est.predict).parameters)
+    except (TypeError, ValueError):  # pragma: no cover - builtins
+        return set()
 
 
 def _metrics(y_true, y_pred, y_score, task) -> dict:
@@ -272,13 +298,66 @@ def _resolve_models(models) -> list[tuple[str, object]]:
 
 
 def _fingerprint(estimator) -> str:
-    """Short hash of an unfitted estimator's parameters, so a changed model never reuses a cache."""
-    text = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(estimator.get_params(deep=True)))
-    return hashlib.sha256(text.encode()).hexdigest()[:8]
+    """Short hash of an unfitted estimator's full parameters (every value, not its ``repr``,
+    which abbreviates long ones), so a changed model never reuses a cache."""
+    import joblib
+
+    return joblib.hash(_params_for_hash(estimator.get_params(deep=True)))[:12]
 
 
-def _cache_path(root: Path, protocol, dataset, model, fingerprint, seed, fold) -> Path:
-    return root / protocol / dataset / f"{model}-{fingerprint}" / f"seed{seed}_fold{fold}.csv"
+def _params_for_hash(params):
+    """Parameters made hashable stably: estimators by class and their own parameters."""
+    out = {}
+    for key, value in sorted(params.items()):
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            value = (type(value).__module__, type(value).__qualname__, value.get_params(deep=False))
+            value = (value[0], value[1], _params_for_hash(value[2]))
+        elif callable(value) and hasattr(value, "__qualname__"):
+            value = (getattr(value, "__module__", ""), value.__qualname__)
+        out[key] = value
+    return out
+
+
+def _cache_path(
+    root: Path, protocol, n_splits, dataset, model, fingerprint, seed, fold, test
+) -> Path:
+    """Cache file of one fold; the protocol's fold count and a hash of the fold's test rows are
+    part of the path, so folds of another split never match."""
+    rows = hashlib.sha256(np.asarray(test, dtype=np.int64).tobytes()).hexdigest()[:8]
+    folder = root / f"{protocol}-{n_splits}" / dataset / f"{model}-{fingerprint}"
+    return folder / f"seed{seed}_fold{fold}_{rows}.csv"
+
+
+_CACHE_COLUMNS = ("row", "y_true", "y_pred", "fit_time_s")
+
+
+def _read_cached_fold(path: Path, test: np.ndarray, y_true: np.ndarray):
+    """A cached fold, or None (with a warning naming the file) when it cannot be trusted:
+    unreadable, truncated, other rows or other targets than the current fold."""
+    import warnings
+
+    try:
+        frame = pd.read_csv(path)
+        reason = None
+        missing = [c for c in _CACHE_COLUMNS if c not in frame.columns]
+        if missing:
+            reason = f"columns {missing} missing"
+        elif len(frame) != len(test) or not np.array_equal(frame["row"].to_numpy(), test):
+            reason = f"{len(frame)} rows cached for a test fold of {len(test)} rows"
+        elif not np.allclose(frame["y_true"].to_numpy(float), y_true[test], equal_nan=True):
+            reason = "cached targets differ from the dataset's"
+        elif frame[["y_pred", "fit_time_s"]].isna().all(axis=None):
+            reason = "no predictions"
+    except Exception as exc:  # noqa: BLE001 - any unreadable file is recomputed
+        reason = f"unreadable ({type(exc).__name__}: {exc})"
+    if reason is None:
+        return frame
+    warnings.warn(
+        f"ignoring cached fold {path}: {reason}; it is recomputed (use --no-resume / "
+        "resume=False to ignore every cached fold)",
+        stacklevel=3,
+    )
+    return None
 
 
 def _write_atomic(df: pd.DataFrame, path: Path) -> None:
@@ -339,7 +418,7 @@ def run_benchmark(
     """
     from tqdm.auto import tqdm
 
-    from ..model_selection import PROTOCOLS, get_protocol_splits
+    from ..model_selection import PROTOCOLS, compound_groups, get_protocol_splits
 
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; known: {', '.join(PROTOCOLS)}")
@@ -356,12 +435,14 @@ def run_benchmark(
 
     jobs = []  # (key, estimator, dataset, train, test, cache_path)
     cached = []
+    compounds = {}  # dataset name -> near-duplicate group of every row (for the report's CIs)
     for ds_in in datasets:
         dataset = _resolve_dataset(ds_in, data_home)
         task = dataset.info.task
         if quick and not fixed_folds:
             rows = _quick_subsample(dataset, quick_max_rows, np.random.RandomState(0))
             dataset = _subset(dataset, rows)
+        compounds[dataset.info.name] = compound_groups(dataset)
         for seed in seeds:
             folds = get_protocol_splits(
                 protocol, dataset, random_state=seed, n_splits=n_splits, data_home=data_home
@@ -378,6 +459,7 @@ def run_benchmark(
                 fingerprint = _fingerprint(est)
                 est = _seed_estimator(clone(est), seed)
                 for k, (train, test) in enumerate(folds):
+                    test = np.asarray(test, dtype=np.int64)
                     key = {
                         "model": name,
                         "dataset": dataset.info.name,
@@ -390,10 +472,15 @@ def run_benchmark(
                     path = None
                     if root is not None:
                         path = _cache_path(
-                            root, protocol, dataset.info.name, name, fingerprint, seed, k
-                        )
+                            root, protocol, n_splits, dataset.info.name, name, fingerprint,
+                            seed, k, test,
+                        )  # fmt: skip
+                        frame = None
                         if resume and path.is_file():
-                            cached.append((key, dataset, pd.read_csv(path)))
+                            y_all = dataset.y.to_numpy(dtype=np.float64)
+                            frame = _read_cached_fold(path, test, y_all)
+                        if frame is not None:
+                            cached.append((key, dataset, frame))
                             continue
                     jobs.append((key, est, dataset, train, test, path))
 
@@ -404,7 +491,10 @@ def run_benchmark(
         metrics = _metrics(frame["y_true"].to_numpy(), frame["y_pred"].to_numpy(), y_score, task)
         fold_rows.append({**key, **metrics, "fit_time_s": float(frame["fit_time_s"].iloc[0])})
         pred_frames.append(
-            frame.assign(**{k: key[k] for k in ("model", "dataset", "protocol", "seed", "fold")})
+            frame.assign(
+                **{k: key[k] for k in ("model", "dataset", "protocol", "seed", "fold")},
+                group=compounds[key["dataset"]][frame["row"].to_numpy()],
+            )
         )
 
     bar = tqdm(total=len(jobs) + len(cached), disable=not progress, desc="benchmark folds")
@@ -434,6 +524,9 @@ def run_benchmark(
         )
         if out["y_score"] is not None:
             frame["y_score"] = out["y_score"]
+        for column in ("y_std", "y_lower", "y_upper"):
+            if column in out:
+                frame[column] = out[column]
         if path is not None:
             _write_atomic(frame, path)
         _record(key, ds.info.task, frame)

@@ -41,6 +41,11 @@ def add_benchmark_subparser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output folder (fold cache, CSVs, report)")
     p.add_argument("--report-dir", default=None, help="report folder (default: --out)")
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads per worker")
+    p.add_argument(
+        "--reference",
+        default=None,
+        help="model the others are compared with (paired bootstrap over compounds)",
+    )
     p.add_argument("--quick", action="store_true", help="smoke test: 1 seed, ~400 rows")
     p.add_argument("--n-jobs", type=int, default=None, help="joblib n_jobs over folds")
     p.add_argument("--data-home", default=None, help="data folder (default $SKCROMEL_DATA_HOME)")
@@ -103,7 +108,8 @@ def benchmark_main(args) -> int:
     command = "skcromel " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     title = f"skcromel benchmark: {args.suite}" if args.suite else "skcromel benchmark"
     path = write_report(result, args.report_dir or args.out, command=command, title=title,
-                        plots=not args.no_plots, data_home=args.data_home)  # fmt: skip
+                        plots=not args.no_plots, data_home=args.data_home,
+                        reference=args.reference)  # fmt: skip
     print(markdown_table(summarize(result.folds)))
     print(f"report: {path}")
     return 0

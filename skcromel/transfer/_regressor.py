@@ -265,24 +265,35 @@ class TransferRegressor(_TransferBase, RegressorMixin):
         return self
 
     def _calibrate(self, Z, y, oob):
-        """Out-of-bag predictions, spreads and normalised residuals of the training rows."""
+        """Out-of-bag predictions, spreads and normalised residuals of the training rows.
+
+        A row's out-of-bag prediction averages only its ``m`` out-of-bag members (about
+        ``n_estimators / e``), so it carries more member noise than a prediction of all ``B``
+        members; its squared residual is reduced by that excess, ``s² (1/m - 1/B)`` (``s²``: the
+        variance of its out-of-bag members), before it calibrates the intervals.
+        """
         R, P = self._member_outputs(Z)
         M_oob = np.where(oob, self._combine(R, P), np.nan)
         n_oob = oob.sum(axis=1)
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        usable = n_oob >= 2
+        with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # rows with no out-of-bag member
             pred = self._aggregate(R, P, oob)
-            spread = np.nanstd(np.where(n_oob[:, None] >= 2, M_oob, np.nan), axis=1)
-        pred[n_oob < 2] = np.nan
+            spread = np.nanstd(np.where(usable[:, None], M_oob, np.nan), axis=1, ddof=1)
+        pred[~usable] = np.nan
+        spread[~usable] = np.nan
         self.oob_prediction_ = pred
         finite = np.isfinite(spread)
         # floor of the scale: the typical spread, so that near-zero spreads do not blow up
         self.scale_floor_ = float(np.median(spread[finite])) if finite.any() else 0.0
         if not self.scale_floor_ > 0:
             self.scale_floor_ = float(np.std(y)) or 1.0
+        B = len(self.estimators_)
+        excess = spread**2 * (1.0 / np.maximum(n_oob, 1) - 1.0 / B)
+        residual = np.sqrt(np.maximum((y - pred) ** 2 - excess, 0.0))
         scale = spread + self.scale_floor_
         ok = np.isfinite(pred) & np.isfinite(scale)
-        self.oob_scores_ = np.sort(np.abs(y[ok] - pred[ok]) / scale[ok])
+        self.oob_scores_ = np.sort(residual[ok] / scale[ok])
 
     # ------------------------------------------------------------------ predict
     def _member_outputs(self, Z):
@@ -319,8 +330,8 @@ class TransferRegressor(_TransferBase, RegressorMixin):
         ----------
         X : compositions or DataFrame (as in :meth:`fit`)
         return_std : bool, default=False
-            Also return the standard deviation of the bagged members' predictions (the model's
-            uncertainty from its training data; for calibrated intervals use
+            Also return the standard deviation (``ddof=1``) of the bagged members' predictions:
+            the model's uncertainty from its finite training data (for calibrated intervals use
             :meth:`predict_interval`).
 
         Returns
@@ -335,7 +346,7 @@ class TransferRegressor(_TransferBase, RegressorMixin):
         pred[~valid] = np.nan
         if not return_std:
             return pred
-        std = self._combine(R, P).std(axis=1)
+        std = self._combine(R, P).std(axis=1, ddof=1)
         std[~valid] = np.nan
         return pred, std
 

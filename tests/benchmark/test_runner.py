@@ -170,7 +170,7 @@ def test_resume_uses_the_fold_cache(tmp_path, monkeypatch):
         first.folds.drop(columns="fit_time_s"), again.folds.drop(columns="fit_time_s")
     )
     # a missing fold is recomputed, the others are not
-    next((tmp_path / "folds").rglob("seed0_fold2.csv")).unlink()
+    next((tmp_path / "folds").rglob("seed0_fold2_*.csv")).unlink()
     calls = []
 
     def counting(*args):
@@ -180,6 +180,49 @@ def test_resume_uses_the_fold_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(runner_mod, "_fit_predict", counting)
     run_benchmark(["test_ridge"], [ds], seeds=(0,), out_dir=tmp_path, progress=False)
     assert len(calls) == 1
+
+
+def test_fold_cache_never_reuses_other_or_broken_folds(tmp_path, monkeypatch):
+    """Defects of issue #17: the cache key lacked n_splits and cached files were not checked."""
+    ds = _synthetic()
+    five = run_benchmark(["test_ridge"], [ds], seeds=(0,), out_dir=tmp_path, progress=False)
+    three = run_benchmark(
+        ["test_ridge"], [ds], seeds=(0,), n_splits=3, out_dir=tmp_path, progress=False
+    )
+    assert len(three.folds) == 3 and three.folds["n_test"].sum() == len(ds.y)
+    assert five.folds["n_test"].sum() == len(ds.y)
+    files = sorted((tmp_path / "folds").rglob("seed0_fold0_*.csv"))
+    assert len(files) == 2  # one per fold count
+    # a file truncated at a line boundary, garbage, or an empty file: recomputed with a warning
+    target = next((tmp_path / "folds").glob("grouped-kfold-5/*/*/seed0_fold1_*.csv"))
+    lines = target.read_text().splitlines(keepends=True)
+    calls = []
+
+    def counting(*args):
+        calls.append(1)
+        return _ORIG_FIT_PREDICT(*args)
+
+    monkeypatch.setattr(runner_mod, "_fit_predict", counting)
+    for broken in ("".join(lines[:-3]), "garbage\x00,,\n1,2", ""):
+        target.write_text(broken)
+        with pytest.warns(UserWarning, match="ignoring cached fold .*seed0_fold1"):
+            again = run_benchmark(
+                ["test_ridge"], [ds], seeds=(0,), out_dir=tmp_path, progress=False
+            )
+        pd.testing.assert_frame_equal(
+            five.folds.drop(columns="fit_time_s"), again.folds.drop(columns="fit_time_s")
+        )
+    assert len(calls) == 3
+
+
+def test_fingerprint_sees_long_parameters():
+    """Parameters longer than repr() shows (e.g. a long list) still change the cache key."""
+    a = Ridge(alpha=1.0)
+    b = Ridge(alpha=1.0 + 1e-12)
+    assert runner_mod._fingerprint(a) != runner_mod._fingerprint(b)
+    long1 = make_pipeline(ElementFraction(elements=tuple(["H"] * 200 + ["He"])), Ridge())
+    long2 = make_pipeline(ElementFraction(elements=tuple(["H"] * 200 + ["Li"])), Ridge())
+    assert runner_mod._fingerprint(long1) != runner_mod._fingerprint(long2)
 
 
 def test_extra_inputs_and_classification():

@@ -2,7 +2,10 @@
 
 ``BUILTIN_MODELS`` maps each name to its :class:`~skcromel.benchmark.ModelSpec`:
 
-* baselines (:mod:`._baselines`): ``dummy``, ``rf_magpie``, ``rf_magpie_full``;
+* baselines (:mod:`._baselines`): ``dummy``, ``rf_magpie``, ``rf_magpie_full``,
+  ``hgb_magpie_full``;
+* the recommended estimators (:mod:`._recommended`): ``transfer`` and its ablation
+  ``transfer_nosource``;
 * cross-property networks (:mod:`._transfer`): ``elemnet_scratch``, ``xprop_mp_eform``,
   ``xprop_mp_gap``;
 * CroMEL recipes (:mod:`._cromel`): ``cromel``, ``cromel_scratch``, ``hgb_magpie_cromel``, ...;
@@ -13,12 +16,12 @@ Add your own with :func:`skcromel.benchmark.register_model`.
 
 from __future__ import annotations
 
-from . import _baselines, _cromel, _transfer, _zero_inflated
+from . import _baselines, _cromel, _recommended, _transfer, _zero_inflated
 
 __all__ = ["BUILTIN_MODELS"]
 
 BUILTIN_MODELS = {
     spec.name: spec
-    for module in (_baselines, _transfer, _cromel, _zero_inflated)
+    for module in (_baselines, _recommended, _transfer, _cromel, _zero_inflated)
     for spec in module.MODELS
 }
