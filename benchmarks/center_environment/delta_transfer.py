@@ -161,12 +161,18 @@ def main(argv=None):
     )
     p.add_argument("--fair-source", required=False, help="ElemNet source without the perovskites")
     p.add_argument("--no-cromel", action="store_true")
+    p.add_argument(
+        "--dnn-only",
+        action="store_true",
+        help="only the CE DNN rows (ce-dnn, d-ce-dnn, d-ce-dnn-scratch): no ElemNet/CroMEL "
+        "members and no blends, so --fair-source is not needed",
+    )
     p.add_argument("--out", default=None)
     args = p.parse_args(argv)
     if args.report:
         write_report(OUT / "ce_delta_transfer.md")
         return
-    if not args.fair_source:
+    if not args.fair_source and not args.dnn_only:
         p.error("--fair-source is required (see the usage in the module docstring)")
     torch.set_num_threads(1)
     command = "python benchmarks/center_environment/delta_transfer.py " + " ".join(
@@ -180,9 +186,11 @@ def main(argv=None):
     H = hull.fit(formulas).transform(formulas)[:, 0]
     print(f"hull: {hull.n_reference_} MP reference compounds; corr(H, y) = "
           f"{np.corrcoef(H, yt)[0, 1]:.3f}")  # fmt: skip
-    magpie = ElementStats("magpie").fit_transform(formulas)
-    F = CrossPropertyFeaturizer(args.fair_source, layer=(-1, "output")).fit().transform(formulas)
-    src_pred = F[:, -1]
+    if not args.dnn_only:
+        magpie = ElementStats("magpie").fit_transform(formulas)
+        F = CrossPropertyFeaturizer(args.fair_source, layer=(-1, "output")).fit()
+        F = F.transform(formulas)
+        src_pred = F[:, -1]
 
     def col(*blocks):
         return np.column_stack(blocks)
@@ -192,14 +200,6 @@ def main(argv=None):
     for seed, k, tr, te in splits(args.protocol, len(yt), repeats, args.first_seed):
         rs = seed * 10 + k
         preds = {}
-        # array members: features scaled on the training rows; H (raw, eV/atom) as column 0
-        Z = col(Xce, StandardScaler().fit(S4[tr]).transform(S4))
-        Zx = col(Z, 0.5 * StandardScaler().fit(F[tr]).transform(F))
-        M = StandardScaler().fit(col(magpie, src_pred)[tr]).transform(col(magpie, src_pred))
-        svr = SVR(C=10, epsilon=0.02)
-        preds["ce-svr4x"] = svr.fit(Zx[tr], yt[tr]).predict(Zx[te])
-        d_svr = DeltaRegressor(svr).fit(col(H, Zx)[tr], yt[tr])
-        preds["d-ce-svr4x"] = d_svr.predict(col(H, Zx)[te])
 
         def dnn(init, rs=rs):
             return FineTunedMLPRegressor(init_state=init, lr=5e-4, **DNN, random_state=rs)
@@ -208,6 +208,17 @@ def main(argv=None):
         for name, init in (("d-ce-dnn", state), ("d-ce-dnn-scratch", None)):
             reg = DeltaRegressor(dnn(init), drop_baseline_column=True)
             preds[name] = reg.fit(col(H, Xce)[tr], yt[tr]).predict(col(H, Xce)[te])
+        if args.dnn_only:
+            record_split(records, args.protocol, seed, k, yt[te], preds)
+            continue
+        # array members: features scaled on the training rows; H (raw, eV/atom) as column 0
+        Z = col(Xce, StandardScaler().fit(S4[tr]).transform(S4))
+        Zx = col(Z, 0.5 * StandardScaler().fit(F[tr]).transform(F))
+        M = StandardScaler().fit(col(magpie, src_pred)[tr]).transform(col(magpie, src_pred))
+        svr = SVR(C=10, epsilon=0.02)
+        preds["ce-svr4x"] = svr.fit(Zx[tr], yt[tr]).predict(Zx[te])
+        d_svr = DeltaRegressor(svr).fit(col(H, Zx)[tr], yt[tr])
+        preds["d-ce-svr4x"] = d_svr.predict(col(H, Zx)[te])
         # composition members: formulas in, the hull baseline computed inside DeltaRegressor
         xft = CrossPropertyRegressor(
             source=args.fair_source, **XPROP_CPU, random_state=rs, device="cpu"
@@ -230,7 +241,8 @@ def main(argv=None):
             [preds[f"d-{m}"] for m in members if m != "cromel-ft"], axis=0
         )
         record_split(records, args.protocol, seed, k, yt[te], preds)
-    name = f"ce_delta_{args.protocol}_s{args.first_seed}.csv"
+    kind = "ce_delta_dnn" if args.dnn_only else "ce_delta"
+    name = f"{kind}_{args.protocol}_s{args.first_seed}.csv"
     save_records(records, command, t0, Path(args.out) if args.out else OUT / name)
 
 
