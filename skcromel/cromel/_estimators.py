@@ -10,8 +10,8 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from ..exceptions import CompositionError
+from ..featurizers._base import composition_input_tags, validate_compositions
 from ..nn import TorchRegressor, resolve_device, seed_from_random_state
-from ..parsing import as_composition_array
 from ._encoder import CompositionEncoder, _descriptor_transformer, composition_descriptor
 from ._sources import DEFAULT_SOURCE, load_composition_encoder
 
@@ -41,6 +41,10 @@ default="cromel-offline-cosine"
     Attributes
     ----------
     encoder_ : CompositionEncoder
+    n_features_in_ : int
+        Always 1 (one column of compositions).
+    feature_names_in_ : ndarray of str
+        Name of the input column, when fitted on a named one-column DataFrame.
     n_features_out_ : int
     """
 
@@ -62,7 +66,13 @@ default="cromel-offline-cosine"
         self.random_state = random_state
 
     def fit(self, X=None, y=None):
-        """Load the pretrained encoder (``X`` and ``y`` are ignored)."""
+        """Load the pretrained encoder (no training).
+
+        ``X`` (optional) is only checked for form and sets ``n_features_in_`` and
+        ``feature_names_in_``; without it ``n_features_in_`` is 1 and there are no input names.
+        ``y`` is ignored.
+        """
+        validate_compositions(self, X, reset=True)  # X=None: n_features_in_ = 1, no names
         if self.source is None:
             raise ValueError(
                 "CroMELFeaturizer needs a source: a checkpoint written by CroMELPretrainer.save, "
@@ -81,7 +91,7 @@ default="cromel-offline-cosine"
     def transform(self, X):
         """Embed compositions; returns float64 (n_samples, n_features_out_)."""
         check_is_fitted(self, "encoder_")
-        values, _ = as_composition_array(X)
+        values = validate_compositions(self, X, reset=False)
         out = np.full((len(values), self.n_features_out_), np.nan)
         gen = None
         if self.sample:
@@ -107,9 +117,8 @@ default="cromel-offline-cosine"
         return np.array([f"cromel_{i}" for i in range(self.n_features_out_)], dtype=object)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
+        tags = composition_input_tags(super().__sklearn_tags__())
+        tags.requires_fit = True
         tags.non_deterministic = bool(self.sample)
         return tags
 
@@ -197,10 +206,8 @@ default="cromel-offline-cosine"
         self.sample = sample
 
     def _prepare_X(self, X, fitting):
-        D = composition_descriptor(X, on_error="raise")
-        if fitting:
-            self.n_features_in_ = 1
-        return D.astype(np.float32)
+        values = validate_compositions(self, X, reset=fitting)
+        return composition_descriptor(values, on_error="raise").astype(np.float32)
 
     def _build_module(self, n_features):
         if self.source is None:
@@ -215,8 +222,6 @@ default="cromel-offline-cosine"
         return _CroMELNet(enc, int(self.hidden))
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.string = True
+        tags = composition_input_tags(super().__sklearn_tags__())
         tags.non_deterministic = self.sample != "never"
         return tags

@@ -13,6 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ..featurizers._base import validate_compositions
 from ..nn import PropertyHead, StructureEncoder, resolve_device, seed_from_random_state, seeded
 from . import _losses
 from ._encoder import CompositionEncoder, composition_descriptor
@@ -23,6 +24,20 @@ from ._training import model_card, train_epochs
 __all__ = ["CHECKPOINT_FORMAT", "CHECKPOINT_VERSION", "CroMELPretrainer"]
 
 CHECKPOINT_VERSION = 1
+
+
+def _structures(estimator, X, *, reset: bool) -> list:
+    """The structures of ``X`` (one column), each checked to be a pymatgen ``Structure``."""
+    from pymatgen.core import Structure
+
+    values = validate_compositions(estimator, X, reset=reset, what="structures")
+    for i, s in enumerate(values):
+        if not isinstance(s, Structure):
+            raise TypeError(
+                f"{type(estimator).__name__}: row {i} of X is a {type(s).__name__} ({s!r:.40}), "
+                "not a pymatgen Structure"
+            )
+    return list(values)
 
 
 def _as_targets(y):
@@ -94,6 +109,10 @@ default="cosine"
     Attributes
     ----------
     structure_encoder_, head_, composition_encoder_, critic_ : torch modules (on CPU after fit)
+    n_features_in_ : int
+        Always 1 (one column of structures).
+    feature_names_in_ : ndarray of str
+        Name of the input column, when fitted on a named one-column DataFrame.
     target_names_ : list of str
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
     history_ : list of dict
@@ -183,7 +202,8 @@ default="cosine"
 
         Parameters
         ----------
-        X : sequence of pymatgen Structure
+        X : collection of pymatgen Structure
+            List, 1-D array, Series or one-column DataFrame.
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
             Source properties; NaN entries are ignored in the property loss (a structure may lack
             some properties).
@@ -195,7 +215,7 @@ default="cosine"
         self
         """
         self._check_params()
-        structures = list(X)
+        structures = _structures(self, X, reset=True)
         Y, names = _as_targets(y)
         if len(structures) != Y.shape[0]:
             raise ValueError(f"X has {len(structures)} structures but y has {Y.shape[0]} rows")
@@ -239,7 +259,10 @@ default="cosine"
     def transform(self, X):
         """Structure embeddings ``h_s`` (n_samples, hidden), float64."""
         check_is_fitted(self, "structure_encoder_")
-        graphs = structures_to_graphs(list(X), self.cutoff)
+        return self._embed(_structures(self, X, reset=False))
+
+    def _embed(self, structures: list) -> np.ndarray:
+        graphs = structures_to_graphs(structures, self.cutoff)
         with torch.no_grad():
             out = [
                 self.structure_encoder_.encode_batch(
@@ -252,7 +275,8 @@ default="cosine"
     def predict(self, X):
         """Source-property predictions from structures, (n_samples, n_targets) float64
         (1-D when there is one target)."""
-        h = torch.as_tensor(self.transform(X), dtype=torch.float32)
+        check_is_fitted(self, "head_")
+        h = torch.as_tensor(self._embed(_structures(self, X, reset=False)), dtype=torch.float32)
         with torch.no_grad():
             out = self.head_(h).double().numpy() * self.y_scale_ + self.y_mean_
         return out[:, 0] if out.shape[1] == 1 else out
@@ -263,6 +287,21 @@ default="cosine"
         D = torch.as_tensor(composition_descriptor(X), dtype=torch.float32)
         with torch.no_grad():
             return self.composition_encoder_.mean(D).double().numpy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # X: one column of pymatgen structures; y: one or several source properties (required)
+        tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
+        tags.input_tags.string = False
+        tags.input_tags.allow_nan = False
+        tags.target_tags.required = True
+        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
+        tags.target_tags.two_d_labels = True
+        tags.requires_fit = True
+        tags.non_deterministic = self.device != "cpu"
+        return tags
 
     # ------------------------------------------------------------------ persistence
     def save(self, path):
@@ -314,6 +353,7 @@ default="cosine"
             getattr(self, name + "_").load_state_dict(sd)
             getattr(self, name + "_").eval()
         self.target_names_ = names
+        self.n_features_in_ = 1
         self.y_mean_ = np.asarray(obj["y_mean"])
         self.y_scale_ = np.asarray(obj["y_scale"])
         self.history_ = obj.get("history", [])

@@ -21,6 +21,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..elements import ELEMNET_ELEMENTS
+from ..featurizers._base import composition_input_tags, validate_compositions
 from ..nn import MLP, TorchRegressor, elemnet
 from ..nn._networks import _layer_index
 from ..parsing import as_composition_array, to_element_matrix
@@ -41,25 +42,24 @@ DEFAULT_SOURCE = "elemnet-small-mp-eform"
 
 
 def _fractions(X, on_error: str = "raise") -> np.ndarray:
+    """The 86 ElemNet fractions of a collection of compositions."""
     values, _ = as_composition_array(X)
     return to_element_matrix(values, ELEMNET_ELEMENTS, on_error=on_error)
 
 
-def _composition_tags(tags):
-    tags.input_tags.two_d_array = False
-    tags.input_tags.string = True
-    tags.input_tags.dict = True
-    return tags
+def _checked_fractions(estimator, X, *, reset: bool, on_error: str = "raise") -> np.ndarray:
+    """:func:`_fractions` of ``X`` validated for ``estimator`` (empty input, column name)."""
+    return _fractions(validate_compositions(estimator, X, reset=reset), on_error)
 
 
 class _CompositionRegressor(TorchRegressor):
     """TorchRegressor taking compositions; the network input is the 86 ElemNet fractions."""
 
     def _prepare_X(self, X, fitting):
-        return _fractions(X).astype(np.float32)
+        return _checked_fractions(self, X, reset=fitting).astype(np.float32)
 
     def __sklearn_tags__(self):
-        return _composition_tags(super().__sklearn_tags__())
+        return composition_input_tags(super().__sklearn_tags__())
 
 
 class ElemNetRegressor(_CompositionRegressor):
@@ -243,6 +243,10 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
+    n_features_in_ : int
+        Always 1 (one column of compositions).
+    feature_names_in_ : ndarray of str
+        Name of the input column, when fitted on a named one-column DataFrame.
     source_card_ : dict
     layers_ : tuple of int
         1-based indices of the hidden layers used.
@@ -258,7 +262,13 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
         self.on_error = on_error
 
     def fit(self, X=None, y=None):
-        """Load the source model (no training). ``X`` and ``y`` are ignored."""
+        """Load the source model (no training).
+
+        ``X`` (optional) is only checked for form and sets ``n_features_in_`` and
+        ``feature_names_in_``; without it ``n_features_in_`` is 1 and there are no input names.
+        ``y`` is ignored.
+        """
+        validate_compositions(self, X, reset=True)  # X=None: n_features_in_ = 1, no names
         model = load_pretrained(self.source)
         if model.card.get("input") != ELEMNET_INPUT:
             raise ValueError(f"source {self.source!r} is not an ElemNet-type source")
@@ -286,7 +296,7 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Activations, float64 array of shape (n_samples, n_features_out_)."""
         check_is_fitted(self, "module_")
-        frac = _fractions(X, on_error=self.on_error)
+        frac = _checked_fractions(self, X, reset=False, on_error=self.on_error)
         out = np.full((frac.shape[0], self.n_features_out_), np.nan)
         ok = ~np.isnan(frac).any(axis=1)
         rows = np.flatnonzero(ok)
@@ -318,6 +328,6 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
-        tags = _composition_tags(super().__sklearn_tags__())
+        tags = composition_input_tags(super().__sklearn_tags__())
         tags.requires_fit = True
         return tags

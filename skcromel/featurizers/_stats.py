@@ -5,10 +5,11 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from ..element_tables import PRESETS, load_table
-from ..exceptions import SkcromelWarning
-from ..parsing import ParsedCompositions, warn_failed_rows
+from ..exceptions import CompositionError, SkcromelWarning
+from ..parsing import ParsedCompositions, parse_compositions, warn_failed_rows
 from ._base import CompositionTransformer
 
 __all__ = ["ElementStats", "STATS"]
@@ -120,36 +121,100 @@ class ElementStats(CompositionTransformer):
         return [f"{prefix} {s} {p}" for s in stats for p in props]
 
     # ------------------------------------------------------------------ computation
-    def _featurize(self, parsed: ParsedCompositions) -> np.ndarray:
-        stats, layout, _ = self._resolved()
-        table = load_table(self.preset)
-        parsed = parsed.restrict_to(
-            table.supported, f"ElementStats(preset={self.preset!r})", self.on_error
-        )
-        warn_failed_rows(parsed, type(self).__name__)
-        values = table.imputed() if self.impute_nan else table.values
-        blocks = _weighted_stats(parsed, values, stats)  # list of (n_valid, n_props)
-        n_props = values.shape[1]
-        if layout == "property":
-            block = np.stack(blocks, axis=2).reshape(-1, n_props * len(stats))
-        else:
-            block = np.concatenate(blocks, axis=1)
-        out = np.full((parsed.n_rows, block.shape[1]), np.nan)
-        out[parsed.valid] = block
-        if not self.impute_nan:
-            n_nan = int(np.isnan(block).sum())
-            if n_nan:
-                warnings.warn(
-                    f"ElementStats(preset={self.preset!r}, impute_nan=False): {n_nan} feature "
-                    "values are NaN because the table lacks a property for an element present",
-                    SkcromelWarning,
-                    stacklevel=3,
+    def transform(self, X):
+        """Featurize compositions; rows keep their number and order.
+
+        The input is parsed and featurized in chunks of rows, written straight into the output,
+        so peak memory stays close to the size of the output whatever the number of rows.
+
+        Returns
+        -------
+        ndarray of float64, shape (n_samples, n_features_out)
+        """
+        check_is_fitted(self, "feature_names_out_")
+        values = self._check_input(X)
+        n = len(values)
+        out = np.empty((n, len(self.feature_names_out_)))
+        valid = np.ones(n, dtype=bool)
+        errors: list[CompositionError] = []
+        n_nan = 0
+        for a in range(0, n, _CHUNK_ROWS):
+            try:
+                parsed = self._restrict(
+                    parse_compositions(values[a : a + _CHUNK_ROWS], on_error=self.on_error)
                 )
+            except CompositionError as exc:  # name the row of the whole input
+                raise _shifted(exc, a) from None
+            block = out[a : a + parsed.n_rows]
+            self._fill(parsed, block)
+            valid[a : a + parsed.n_rows] = parsed.valid
+            errors.extend(_shifted(e, a) for e in parsed.errors[: 5 - len(errors)])
+            if not self.impute_nan:
+                n_nan += int(np.isnan(block[parsed.valid]).sum())
+        empty = np.zeros(0, dtype=np.int64)
+        warn_failed_rows(
+            ParsedCompositions(n, empty, empty, empty.astype(float), valid, tuple(errors)),
+            type(self).__name__,
+        )
+        self._warn_nan(n_nan)
         return out
 
+    def _featurize(self, parsed: ParsedCompositions) -> np.ndarray:
+        """Features of already parsed compositions, in one piece (see :meth:`transform`)."""
+        parsed = self._restrict(parsed)
+        warn_failed_rows(parsed, type(self).__name__)
+        out = np.empty((parsed.n_rows, len(self._feature_names())))
+        self._fill(parsed, out)
+        if not self.impute_nan:
+            self._warn_nan(int(np.isnan(out[parsed.valid]).sum()))
+        return out
 
-#: Rows featurized per chunk: bounds memory to about chunk x elements-per-row x properties floats.
-_CHUNK_ROWS = 16_384
+    def _restrict(self, parsed: ParsedCompositions) -> ParsedCompositions:
+        """Fail the rows with an element the table lacks (raise, or NaN rows)."""
+        table = load_table(self.preset)
+        return parsed.restrict_to(
+            table.supported, f"ElementStats(preset={self.preset!r})", self.on_error
+        )
+
+    def _fill(self, parsed: ParsedCompositions, out: np.ndarray) -> None:
+        """Write the features of ``parsed`` into ``out`` (n_rows, n_features); failed rows NaN."""
+        stats, layout, _ = self._resolved()
+        table = load_table(self.preset)
+        values = table.imputed() if self.impute_nan else table.values
+        n_props = values.shape[1]
+        blocks = _weighted_stats(parsed, values, stats)  # list of (n_valid, n_props)
+        if layout == "property":  # column p * n_stats + j
+            views = [out.reshape(len(out), n_props, len(stats))[:, :, j] for j in range(len(stats))]
+        else:  # column j * n_props + p
+            views = [out[:, j * n_props : (j + 1) * n_props] for j in range(len(stats))]
+        rows = np.flatnonzero(parsed.valid)
+        all_valid = len(rows) == len(out)
+        for view, block in zip(views, blocks):
+            if all_valid:
+                view[...] = block
+            else:
+                view[rows] = block
+        out[~parsed.valid] = np.nan
+
+    def _warn_nan(self, n_nan: int) -> None:
+        if n_nan:
+            warnings.warn(
+                f"ElementStats(preset={self.preset!r}, impute_nan=False): {n_nan} feature "
+                "values are NaN because the table lacks a property for an element present",
+                SkcromelWarning,
+                stacklevel=3,
+            )
+
+
+#: Rows parsed and featurized per chunk: bounds the working memory (besides the output) to a few
+#: chunk x elements-per-row x properties floats.
+_CHUNK_ROWS = 8192
+
+
+def _shifted(exc: CompositionError, offset: int) -> CompositionError:
+    """The same error with its row counted in the whole input (not in the chunk)."""
+    row = None if exc.row is None else exc.row + offset
+    return CompositionError(exc.reason, row=row, value=exc.value)
 
 
 def _weighted_stats(parsed: ParsedCompositions, table: np.ndarray, stats) -> list[np.ndarray]:

@@ -19,8 +19,10 @@ from scipy import sparse
 from scipy.optimize import linprog, minimize
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.model_selection import GroupShuffleSplit, ShuffleSplit
-from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
+
+from ._tags import copy_input_attributes, shared_input_tags
 
 __all__ = ["HoldoutBlendRegressor", "simplex_weights"]
 
@@ -115,7 +117,9 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
         Hold-out error of each member and of the blend (``"blend"``), in ``loss`` units
         (mean absolute or mean squared error).
     n_features_in_ : int
-        When the first member exposes it.
+        When a member exposes it (the first member's first).
+    feature_names_in_ : ndarray of str
+        When a member exposes it (the first member's first).
 
     Notes
     -----
@@ -174,7 +178,7 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"X has {_num_samples(X)} rows but y has {n}")
         if n < 4:
             raise ValueError(
-                f"HoldoutBlendRegressor needs at least 4 rows to hold out, got n_samples = {n}"
+                f"HoldoutBlendRegressor needs at least 4 rows to hold out, got {n} sample(s)"
             )
         if groups is None:
             splitter = ShuffleSplit(
@@ -200,8 +204,7 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
         if self.refit:
             members = [clone(est).fit(X, y) for _, est in self.estimators]
         self.estimators_ = members
-        if hasattr(members[0], "n_features_in_"):
-            self.n_features_in_ = members[0].n_features_in_
+        copy_input_attributes(self, members)
         return self
 
     def predict(self, X):
@@ -215,13 +218,9 @@ class HoldoutBlendRegressor(RegressorMixin, BaseEstimator):
         return out
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        member_tags = [get_tags(est) for _, est in (self.estimators or [])]
-        if member_tags:  # what every member accepts, the blend accepts
-            tags.input_tags.sparse = all(t.input_tags.sparse for t in member_tags)
-            tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in member_tags)
-            tags.input_tags.string = all(t.input_tags.string for t in member_tags)
-        return tags
+        # what every member accepts, the blend accepts
+        members = [est for _, est in (self.estimators or [])]
+        return shared_input_tags(super().__sklearn_tags__(), members)
 
     @property
     def named_estimators_(self) -> dict:

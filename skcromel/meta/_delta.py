@@ -10,11 +10,12 @@ target, so it is transfer that cannot leak the test rows.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from ._tags import copy_input_attributes, shared_input_tags
 
 __all__ = ["DeltaRegressor"]
 
@@ -44,7 +45,9 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
     baseline_ : fitted transformer or None
     regressor_ : fitted regressor
     n_features_in_ : int
-        When ``baseline`` is None, or when the regressor exposes it.
+        When ``baseline`` is None, or when the regressor (or the baseline) exposes it.
+    feature_names_in_ : ndarray of str
+        Likewise, when ``X`` had feature names.
 
     Raises
     ------
@@ -91,8 +94,12 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
         else:
             if fitting:
                 self.baseline_ = clone(self.baseline).fit(X)
-            out = np.asarray(self.baseline_.transform(X))
-            b = out[:, self.baseline_column] if out.ndim == 2 else out
+            out = self.baseline_.transform(X)
+            if sparse.issparse(out):  # a baseline that keeps sparse input sparse: one column
+                b = out.tocsc()[:, [self.baseline_column]].toarray()[:, 0]
+            else:
+                out = np.asarray(out)
+                b = out[:, self.baseline_column] if out.ndim == 2 else out
         b = np.asarray(b, dtype=np.float64) * float(self.baseline_scale)
         bad = np.flatnonzero(~np.isfinite(b))
         if len(bad):
@@ -117,8 +124,8 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(f"X has {len(b)} rows but y has {len(y)}")
         reg = self.regressor if self.regressor is not None else HistGradientBoostingRegressor()
         self.regressor_ = clone(reg).fit(X_reg, y - b, **fit_params)
-        if self.baseline is not None and hasattr(self.regressor_, "n_features_in_"):
-            self.n_features_in_ = self.regressor_.n_features_in_
+        if self.baseline is not None:  # else validate_data set them
+            copy_input_attributes(self, (self.regressor_, self.baseline_))
         return self
 
     def predict(self, X):
@@ -134,11 +141,9 @@ class DeltaRegressor(RegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         from sklearn.ensemble import HistGradientBoostingRegressor
-        from sklearn.utils import get_tags
 
         tags = super().__sklearn_tags__()
-        if self.baseline is not None:  # X goes to the regressor as it is: its input tags rule
+        if self.baseline is not None:  # X goes to the baseline and the regressor as it is
             reg = self.regressor if self.regressor is not None else HistGradientBoostingRegressor()
-            tags.input_tags = copy.deepcopy(get_tags(reg).input_tags)
-            tags.input_tags.sparse = False  # the baseline's output is read as a dense array
+            tags = shared_input_tags(tags, [self.baseline, reg])
         return tags

@@ -9,9 +9,12 @@ regresses the value on the non-zero rows only.
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d
+
+from ._tags import copy_input_attributes, shared_input_tags
 
 __all__ = ["ZeroInflatedRegressor"]
 
@@ -50,7 +53,9 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
     hurdle_ : bool
         Whether the classifier was fitted (both classes have at least ``min_class_count`` rows).
     n_features_in_ : int
-        Only when the classifier exposes it.
+        Only when a member exposes it (the classifier's first).
+    feature_names_in_ : ndarray of str
+        Only when a member exposes it (the classifier's first).
 
     Notes
     -----
@@ -124,15 +129,14 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
             nonzero = np.ones(n_rows, dtype=bool) if majority_nonzero else np.zeros(n_rows, bool)
         if nonzero.any():
             rows = np.flatnonzero(nonzero)
-            if not hasattr(X, "__getitem__"):  # array-likes without indexing (e.g. __array__)
+            if sparse.issparse(X):
+                X = X.tocsr()  # row indexing (COO/DIA formats have none)
+            elif not hasattr(X, "__getitem__"):  # array-likes without indexing (e.g. __array__)
                 X = np.asarray(X)
             self.regressor_ = reg.fit(_safe_indexing(X, rows), y[nonzero])
         else:
             self.regressor_ = _Constant(float(self.zero_value))
-        for member in (self.classifier_, self.regressor_):
-            for attr in ("n_features_in_", "feature_names_in_"):
-                if hasattr(member, attr) and not hasattr(self, attr):
-                    setattr(self, attr, getattr(member, attr))
+        copy_input_attributes(self, (self.classifier_, self.regressor_))
         return self
 
     def predict_proba_nonzero(self, X) -> np.ndarray:
@@ -152,12 +156,8 @@ class ZeroInflatedRegressor(RegressorMixin, BaseEstimator):
         return np.where(p > float(self.threshold), value, zero)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        clf, reg = self._members()
-        member_tags = [m.__sklearn_tags__().input_tags for m in (clf, reg)]
-        tags.input_tags.allow_nan = all(t.allow_nan for t in member_tags)
-        tags.input_tags.string = all(t.string for t in member_tags)
-        return tags
+        # X goes to both members unchanged: it accepts what both accept (sparse, NaN, strings...)
+        return shared_input_tags(super().__sklearn_tags__(), self._members())
 
 
 class _Constant:

@@ -14,6 +14,7 @@ The estimator *wraps* a skorch :class:`~skorch.NeuralNetRegressor` that is built
 from __future__ import annotations
 
 import copy
+from abc import ABCMeta, abstractmethod
 
 import numpy as np
 import torch
@@ -45,8 +46,10 @@ __all__ = ["TorchMLPRegressor", "TorchRegressor"]
 _PREDICT_BATCH = 4096
 
 
-class TorchRegressor(RegressorMixin, BaseEstimator):
-    """Base class: a scikit-learn regressor around a skorch network built in ``fit``.
+class TorchRegressor(RegressorMixin, BaseEstimator, metaclass=ABCMeta):
+    """Abstract base class: a scikit-learn regressor around a skorch network built in ``fit``.
+
+    Subclasses implement ``_build_module`` (abstract: the base cannot be instantiated).
 
     Parameters
     ----------
@@ -133,6 +136,7 @@ class TorchRegressor(RegressorMixin, BaseEstimator):
         self.verbose = verbose
 
     # ------------------------------------------------------------------ hooks
+    @abstractmethod
     def _build_module(self, n_features: int) -> torch.nn.Module:
         """Return a freshly built module mapping ``n_features`` inputs to one output."""
         raise NotImplementedError(f"{type(self).__name__} must implement _build_module")

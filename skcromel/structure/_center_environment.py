@@ -35,7 +35,6 @@ from sklearn.utils.validation import check_is_fitted
 from ..elements import SYMBOLS
 from ..exceptions import CompositionError, SkcromelWarning
 from ..featurizers._base import OneColumnTransformerMixin
-from ..parsing import as_composition_array
 from ._ce_properties import ce_property_table, paper_index
 from ._prototypes import PROTOTYPES, prototype_structure
 
@@ -174,7 +173,7 @@ class CenterEnvironmentFeaturizer(OneColumnTransformerMixin, TransformerMixin, B
         ndarray of float64, shape (n_samples, n_features_out)
         """
         check_is_fitted(self, "feature_names_out_")
-        values, _ = as_composition_array(X)
+        values = self._check_input(X, "structures")
         by_z, known = self._table_by_z()
         anion_z = (
             None
@@ -213,6 +212,13 @@ class CenterEnvironmentFeaturizer(OneColumnTransformerMixin, TransformerMixin, B
                 stacklevel=2,
             )
         return out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # structures; compositions (strings, dicts) only when they are turned into prototypes
+        tags.input_tags.string = self.prototype is not None
+        tags.input_tags.dict = self.prototype is not None
+        return tags
 
     # ------------------------------------------------------------------ helpers
     def _check_params(self):

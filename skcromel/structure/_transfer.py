@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -31,6 +32,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .. import registry
+from ..exceptions import SkcromelWarning
 from ..nn import TorchMLPRegressor, build_mlp
 
 __all__ = [
@@ -143,6 +145,12 @@ class CETransferRegressor(RegressorMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the source model and every ensemble member. With an int, the source model is cached
         (module level, keyed by the source data, the source settings and the seed).
+    on_error : {"raise", "nan"}, default="raise"
+        What ``predict`` does with a row that has a NaN or infinite feature (e.g. a candidate a
+        featurizer with ``on_error="nan"`` could not handle): raise a ``ValueError`` naming the
+        first such row and column, or predict NaN for those rows and warn once
+        (:class:`~skcromel.exceptions.SkcromelWarning`) with their number and the first one.
+        Training rows must always be finite.
 
     Attributes
     ----------
@@ -170,6 +178,7 @@ class CETransferRegressor(RegressorMixin, BaseEstimator):
         n_ensemble=1,
         device="cpu",
         random_state=None,
+        on_error="raise",
     ):
         self.source_X = source_X
         self.source_y = source_y
@@ -184,6 +193,12 @@ class CETransferRegressor(RegressorMixin, BaseEstimator):
         self.n_ensemble = n_ensemble
         self.device = device
         self.random_state = random_state
+        self.on_error = on_error
+
+    def __setstate__(self, state):
+        # models pickled before ``on_error`` existed predicted NaN for non-finite rows
+        state.setdefault("on_error", "nan")
+        super().__setstate__(state)
 
     def _mlp(self, **over):
         kw = dict(
@@ -230,6 +245,8 @@ class CETransferRegressor(RegressorMixin, BaseEstimator):
         self
         """
         X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        if self.on_error not in ("raise", "nan"):
+            raise ValueError(f"on_error must be 'raise' or 'nan', got {self.on_error!r}")
         if int(self.n_ensemble) < 1:
             raise ValueError(f"n_ensemble must be >= 1, got {self.n_ensemble}")
         if (self.source_X is None) != (self.source_y is None):
@@ -263,12 +280,30 @@ class CETransferRegressor(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """Mean prediction of the fine-tuned networks, float64 of shape (n_samples,).
 
-        Rows with a non-finite feature (e.g. a candidate the featurizer could not handle with
-        ``on_error="nan"``) get NaN.
+        A row with a NaN or infinite feature raises a ``ValueError`` naming it, or (with
+        ``on_error="nan"``) gets a NaN prediction and one warning counts such rows.
         """
         check_is_fitted(self, "estimators_")
         X = validate_data(self, X, dtype=np.float64, reset=False, ensure_all_finite=False)
         ok = np.isfinite(X).all(axis=1)
+        if not ok.all():
+            bad = np.flatnonzero(~ok)
+            r = int(bad[0])
+            c = int(np.flatnonzero(~np.isfinite(X[r]))[0])
+            where = (
+                f"row {r} of X has a NaN or infinite feature (column {c}: {X[r, c]}); "
+                f"{len(bad)} of {len(X)} rows have one"
+            )
+            if self.on_error == "raise":
+                raise ValueError(
+                    f"Input X contains NaN or infinity: {where}. Impute or drop them, or use "
+                    "on_error='nan' to predict NaN for such rows"
+                )
+            warnings.warn(
+                f"CETransferRegressor: {where}; their predictions are NaN (on_error='nan')",
+                SkcromelWarning,
+                stacklevel=2,
+            )
         out = np.full(X.shape[0], np.nan)
         if ok.any():
             Z = self.scaler_.transform(X[ok])
@@ -336,7 +371,9 @@ def perovskite_energy_model(
     -------
     sklearn.pipeline.Pipeline or skcromel.DeltaRegressor
         ``predict(list_of_formulas)``; usable as ``predictor=`` of
-        :func:`skcromel.structure.screen_perovskites`.
+        :func:`skcromel.structure.screen_perovskites`. A candidate the CE featurizer cannot
+        handle (an element missing from the table...) is predicted as NaN, with a warning from the
+        featurizer and one from the regressor (``on_error="nan"`` in both).
     """
     from sklearn.pipeline import Pipeline
 
@@ -356,6 +393,7 @@ def perovskite_energy_model(
     model = CETransferRegressor(
         Xs[ok], sp_y[ok], n_ensemble=n_ensemble, random_state=random_state,
         max_epochs=max_epochs, source_epochs=source_epochs, device=device,
+        on_error="nan",  # candidates the featurizer cannot handle get NaN (both warn)
     )  # fmt: skip
     pipe = Pipeline([("ce", featurizer("perovskite")), ("model", model)])
     if delta is not False and delta is not None:

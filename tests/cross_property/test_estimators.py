@@ -255,3 +255,22 @@ def test_shipped_default_source_loads():
         pytest.skip("default source not shipped in this checkout")
     Z = CrossPropertyFeaturizer().fit().transform(["NaCl", "Fe2O3"])
     assert Z.shape == (2, 32) and np.isfinite(Z).all()
+
+
+def test_featurizer_input_attributes(source_dir):
+    """fit() without data: one input column, names unchecked; fit(X) records the column name."""
+    import warnings
+
+    feat = CrossPropertyFeaturizer(source_dir).fit()
+    assert feat.n_features_in_ == 1 and not hasattr(feat, "feature_names_in_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no feature-name warning: fit saw no data
+        feat.transform(pd.DataFrame({"formula": FORMULAS}))
+    feat.fit(pd.DataFrame({"formula": FORMULAS}))
+    assert list(feat.feature_names_in_) == ["formula"]
+    with pytest.raises(ValueError, match="'formula'.*'composition'"):
+        feat.transform(pd.DataFrame({"composition": FORMULAS}))
+    feat.fit()  # forgets the name again
+    assert not hasattr(feat, "feature_names_in_")
+    with pytest.raises(ValueError, match="0 compositions"):
+        feat.transform([])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -23,6 +24,7 @@ from skcromel import ElementFraction, ElementStats
 from skcromel.element_tables import PRESETS, load_table
 from skcromel.exceptions import CompositionError
 from skcromel.featurizers import STATS
+from skcromel.parsing import parse_compositions
 
 FORMULAS = ["Fe2O3", "NaCl", "Li0.5Fe0.5PO4", "CuSO4·5H2O", "Ba(Zr0.5Ti0.5)O3", "Si", "GaAs"]
 
@@ -283,3 +285,50 @@ def test_pipeline_with_forest_learns_something():
     model.fit([formulas[i] for i in train], y[train])
     mae = np.abs(model.predict([formulas[i] for i in test]) - y[test]).mean()
     assert mae < 0.6 * np.abs(y[test] - y[train].mean()).mean()
+
+
+@pytest.mark.parametrize(
+    "preset, stats, impute_nan",
+    [
+        ("magpie", None, True),  # property-major layout
+        ("xenonpy", None, True),  # stat-major layout, "sum" over raw amounts
+        ("magpie", ("std_dev", "mode", "var", "range"), False),  # NaN property values stay NaN
+    ],
+)
+def test_chunked_transform_is_identical(monkeypatch, preset, stats, impute_nan):
+    """Rows featurized in chunks (any chunk size) give exactly the one-piece result."""
+    from skcromel.featurizers import _stats
+
+    rng = np.random.default_rng(0)
+    X = list(rng.choice(FORMULAS + ["He", "Fe", "Pu2O3", "NaCl"], size=57))
+    est = ElementStats(preset, stats=stats, impute_nan=impute_nan).fit(X)
+    with warnings.catch_warnings(record=True) as whole_warnings:
+        warnings.simplefilter("always")
+        whole = est._featurize(parse_compositions(X))  # the whole input in one piece
+    assert not np.isnan(whole).all(axis=1).any()
+    for chunk in (1, 5, 16, 57, 10_000):
+        monkeypatch.setattr(_stats, "_CHUNK_ROWS", chunk)
+        with warnings.catch_warnings(record=True) as got_warnings:
+            warnings.simplefilter("always")
+            got = est.transform(X)
+        np.testing.assert_array_equal(got, whole)
+        assert [str(w.message) for w in got_warnings] == [str(w.message) for w in whole_warnings]
+
+
+def test_chunked_errors_name_the_row_of_the_whole_input(monkeypatch):
+    from skcromel.featurizers import _stats
+
+    monkeypatch.setattr(_stats, "_CHUNK_ROWS", 4)
+    X = ["NaCl"] * 9 + ["Xx2"] + ["AmO2"] * 2 + ["Fe2O3", "Qq"]
+    est = ElementStats("xenonpy")  # no Am
+    with pytest.raises(CompositionError, match="row 9") as info:
+        est.fit_transform(X)
+    assert info.value.row == 9 and info.value.value == "Xx2"
+    with pytest.raises(CompositionError, match=r"row 9: .*'Am1O2'.*not supported"):
+        est.fit_transform(X[:9] + X[10:])  # an unsupported element, in the third chunk
+    with pytest.warns(UserWarning, match=r"4 of 14 rows .* row 9: .*; row 10: .*; row 11: "):
+        out = ElementStats("xenonpy", on_error="nan").fit_transform(X)
+    assert np.isnan(out[[9, 10, 11, 13]]).all() and np.isfinite(out[[0, 8, 12]]).all()
+    monkeypatch.setattr(_stats, "_CHUNK_ROWS", 100)
+    with pytest.warns(UserWarning):
+        np.testing.assert_array_equal(ElementStats("xenonpy", on_error="nan").fit_transform(X), out)

@@ -19,9 +19,10 @@ from skcromel import ElementStats, HoldoutBlendRegressor
 from skcromel.meta import simplex_weights
 
 
+# HoldoutBlendRegressor([("ridge", Ridge()), ("mean", DummyRegressor())], random_state=0) runs
+# scikit-learn's checks in tests/test_common.py; here another loss, refit=False and a tree.
 @parametrize_with_checks(
     [
-        HoldoutBlendRegressor([("ridge", Ridge()), ("mean", DummyRegressor())], random_state=0),
         HoldoutBlendRegressor(
             [("ridge", Ridge()), ("tree", DecisionTreeRegressor(random_state=0))],
             loss="squared_error",

@@ -32,11 +32,10 @@ def _first_column_with_hole(A):
     return np.where(np.arange(len(A))[:, None] == 7, np.nan, A[:, :1])
 
 
+# DeltaRegressor(Ridge()) runs scikit-learn's checks in tests/test_common.py; here the variant with
+# a fitted baseline transformer.
 @parametrize_with_checks(
-    [
-        DeltaRegressor(Ridge()),
-        DeltaRegressor(Ridge(), baseline=FunctionTransformer(_first_column_doubled, validate=True)),
-    ]
+    [DeltaRegressor(Ridge(), baseline=FunctionTransformer(_first_column_doubled, validate=True))]
 )
 def test_delta_sklearn_common_checks(estimator, check):
     check(estimator)
@@ -98,3 +97,18 @@ def test_delta_drop_baseline_column():
     est = DeltaRegressor(Ridge(), drop_baseline_column=True).fit(X, y)
     assert est.regressor_.n_features_in_ == 3
     np.testing.assert_allclose(est.predict(X)[:3], (X[:3, 0] + est.regressor_.predict(X[:3, 1:])))
+
+
+def test_sparse_baseline_output():
+    """A baseline transformer with sparse output: its column is read without densifying all."""
+    from skcromel import ElementFraction
+
+    X = ["Fe2O3", "FeO", "Fe3O4", "O2", "Fe", "Fe2O3"]
+    y = np.array([0.6, 0.5, 4 / 7, 1.0, 0.0, 0.6]) + 0.1
+    est = DeltaRegressor(
+        make_pipeline(ElementStats(), Ridge(alpha=1e3)),
+        baseline=ElementFraction(elements=["Fe", "O"], sparse_output=True),
+        baseline_column=1,
+    ).fit(X, y)
+    np.testing.assert_allclose(est.predict_baseline(X), y - 0.1)
+    np.testing.assert_allclose(est.predict(X), y, atol=0.05)

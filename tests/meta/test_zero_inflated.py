@@ -139,3 +139,35 @@ def test_registered_runner_models_fit_compositions():
     pred = est.fit(X, y).predict(X)
     assert pred.shape == (30,) and np.isfinite(pred).all()
     assert est.nonzero_fraction_ == pytest.approx(0.6)
+
+
+def test_tags_follow_the_members():
+    """Sparse input is accepted exactly when both members accept it (any sparse format)."""
+    from scipy import sparse
+    from sklearn.linear_model import Ridge
+    from sklearn.utils import get_tags
+
+    X, y = _data(200)
+    assert not get_tags(ZeroInflatedRegressor()).input_tags.sparse  # gradient boosting: dense
+    lin = ZeroInflatedRegressor(LogisticRegression(), Ridge())
+    assert get_tags(lin).input_tags.sparse and get_tags(lin).input_tags.two_d_array
+    dense = clone(lin).fit(X, y).predict(X)
+    for fmt in ("csr", "coo", "csc"):
+        Xs = getattr(sparse, f"{fmt}_matrix")(X)
+        np.testing.assert_allclose(clone(lin).fit(Xs, y).predict(Xs), dense)
+    # members that featurize compositions: the hurdle takes compositions, not a 2-D array
+    comp = ZeroInflatedRegressor(
+        make_pipeline(ElementStats(), LogisticRegression()),
+        make_pipeline(ElementStats(), LinearRegression()),
+    )
+    tags = get_tags(comp).input_tags
+    assert tags.string and not tags.two_d_array and not tags.sparse
+
+
+def test_refit_does_not_keep_feature_names_from_an_earlier_fit():
+    X, y = _data(100)
+    est = ZeroInflatedRegressor(LogisticRegression(), LinearRegression())
+    est.fit(pd.DataFrame(X, columns=["a", "b", "c"]), y)
+    assert list(est.feature_names_in_) == ["a", "b", "c"]
+    est.fit(X, y)
+    assert not hasattr(est, "feature_names_in_") and est.n_features_in_ == 3

@@ -9,7 +9,6 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skcromel.nn import MLP, TorchMLPRegressor, TorchRegressor, elemnet, elemnet_spec
 
@@ -22,17 +21,11 @@ def _tiny(**kw):
     return TorchMLPRegressor(**params)
 
 
-# Expected failures of scikit-learn's common checks, each with its reason. Measured with
-# scikit-learn 1.9 / skorch 1.4 / torch 2.13 CPU: the base passes every applicable check, so the map
-# is empty. Candidates that were listed and removed because they pass (XPASS): check_regressors_train
-# (score threshold: the tiny net reaches it), check_methods_subset_invariance and
-# check_methods_sample_order_invariance (float32 batch-dependent rounding stays within tolerance).
-EXPECTED_FAILED: dict[str, str] = {}
-
-
-@parametrize_with_checks([_tiny()], expected_failed_checks=lambda est: EXPECTED_FAILED)
-def test_sklearn_common_checks(estimator, check):
-    check(estimator)
+# scikit-learn's common checks of TorchMLPRegressor (the same tiny settings as _tiny()) run in
+# tests/test_common.py with every other public estimator. Measured with scikit-learn 1.9 /
+# skorch 1.4 / torch 2.13 CPU, it passes every applicable check: check_regressors_train (score
+# threshold), check_methods_subset_invariance and check_methods_sample_order_invariance (float32
+# batch-dependent rounding stays within tolerance) included.
 
 
 @pytest.fixture
@@ -147,10 +140,15 @@ def test_bad_params_raise(data):
         _tiny(validation_fraction=1.5).fit(X, y)
 
 
-def test_base_requires_build_module(data):
-    X, y = data
-    with pytest.raises(NotImplementedError):
-        TorchRegressor().fit(X, y)
+def test_base_requires_build_module():
+    """TorchRegressor is abstract: a subclass without _build_module cannot even be built."""
+
+    class _NoModule(TorchRegressor):
+        pass
+
+    for cls in (TorchRegressor, _NoModule):
+        with pytest.raises(TypeError, match="abstract"):
+            cls()
 
 
 def test_dropout_only_in_training():

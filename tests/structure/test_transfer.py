@@ -11,13 +11,12 @@ import pandas as pd
 import pytest
 import torch
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skcromel import ReferenceHullEnergy, registry
 from skcromel.cli._screen import add_screen_subparser
 from skcromel.datasets import PAPER_MAX_FORMATION_ENERGY, load_ce_transfer_data
 from skcromel.datasets._ce import PEROVSKITE_CSV
-from skcromel.exceptions import DataNotFoundError
+from skcromel.exceptions import DataNotFoundError, SkcromelWarning
 from skcromel.structure import (
     CETransferRegressor,
     FineTunedMLPRegressor,
@@ -34,29 +33,8 @@ def _one_thread():
     torch.set_num_threads(1)
 
 
-# Expected failures of scikit-learn's common checks (scikit-learn 1.9, torch 2.13 CPU), with reasons.
-EXPECTED_FAILED = {
-    "check_estimators_nan_inf": "by design predict returns NaN for rows with NaN/inf features "
-    "(candidates a featurizer with on_error='nan' could not handle) instead of raising",
-}
-
-
-@parametrize_with_checks(
-    [
-        CETransferRegressor(
-            hidden=(16,),
-            max_epochs=20,
-            lr=1e-2,
-            source_lr=1e-2,
-            patience=None,
-            batch_size=16,
-            random_state=0,
-        )
-    ],  # fmt: skip
-    expected_failed_checks=lambda est: EXPECTED_FAILED,
-)
-def test_sklearn_common_checks(estimator, check):
-    check(estimator)
+# scikit-learn's common checks of CETransferRegressor and FineTunedMLPRegressor run in
+# tests/test_common.py (check_estimators_nan_inf included: NaN/inf at predict raise by default).
 
 
 def _data(n=40, n_src=60, d=5, seed=0):
@@ -113,12 +91,49 @@ def test_scratch_and_nan_rows():
     _, _, X, y = _data()
     est = CETransferRegressor(random_state=0, **TINY).fit(X, y)
     assert est.source_state_ is None
-    Xn = X[:3].copy()
+    Xn = X[:4].copy()
     Xn[1, 2] = np.nan
-    out = est.predict(Xn)
-    assert np.isnan(out[1]) and np.isfinite(out[[0, 2]]).all()
+    Xn[3, 0] = np.inf
+    # default: a clear error naming the first bad row and column, never a silent NaN
+    with pytest.raises(ValueError, match=r"row 1 of X .*column 2.*2 of 4 rows"):
+        est.predict(Xn)
+    # the explicit policy: NaN for those rows, and a warning that says so
+    lenient = clone(est).set_params(on_error="nan").fit(X, y)
+    with pytest.warns(SkcromelWarning, match=r"row 1 of X.*2 of 4 rows.*NaN \(on_error='nan'\)"):
+        out = lenient.predict(Xn)
+    assert np.isnan(out[[1, 3]]).all() and np.isfinite(out[[0, 2]]).all()
+    np.testing.assert_allclose(out[[0, 2]], est.predict(Xn[[0, 2]]))  # same model otherwise
+    with pytest.raises(ValueError, match="on_error"):
+        clone(est).set_params(on_error="ignore").fit(X, y)
     with pytest.raises(ValueError, match="without a source"):
         est.predict_source(X)
+
+
+def test_pickle_from_before_on_error_keeps_nan_rows():
+    """Models pickled before ``on_error`` existed keep their behaviour (NaN for bad rows)."""
+    _, _, X, y = _data()
+    est = CETransferRegressor(random_state=0, **TINY).fit(X, y)
+    del est.on_error  # what an older pickle holds
+    old = pickle.loads(pickle.dumps(est))
+    assert old.on_error == "nan" and old.get_params()["on_error"] == "nan"
+    Xn = X[:2].copy()
+    Xn[0, 0] = np.nan
+    with pytest.warns(SkcromelWarning):
+        assert np.isnan(old.predict(Xn)[0])
+
+
+def test_finetuned_mlp_clone_keeps_every_argument():
+    """Regression test: clone/set_params used to drop FineTunedMLPRegressor's own arguments."""
+    est = FineTunedMLPRegressor(max_epochs=5, lr=0.1, random_state=0)
+    c = clone(est)
+    assert (c.max_epochs, c.lr, c.random_state) == (5, 0.1, 0)
+    assert c.get_params() == est.get_params()
+    state = {"0.weight": torch.zeros(2, 2)}
+    c = clone(FineTunedMLPRegressor(init_state=state, hidden=(8,), dropout=0.1, patience=3))
+    assert c.init_state.keys() == state.keys() and c.hidden == (8,) and c.dropout == 0.1
+    assert c.patience == 3
+    c.set_params(max_epochs=7, activation="tanh")
+    assert clone(c).get_params()["max_epochs"] == 7 and clone(c).activation == "tanh"
 
 
 @pytest.mark.parametrize(
@@ -171,6 +186,7 @@ def test_load_and_energy_model(tmp_path):
     pred = model.predict(["SrHfO3", "BaSnO3"])
     assert pred.shape == (2,) and np.isfinite(pred).all()
     assert model[-1].source_state_ is not None and model[-1].n_features_in_ == 52
+    assert model[-1].on_error == "nan"  # candidates the featurizer cannot handle: NaN, warned
     # delta-learning on a (toy) competing-phase reference: baseline + the CE model's correction
     ref = pd.DataFrame({"f": ["SrO", "HfO2", "BaO", "SnO2"], "e": [-3.0, -3.9, -2.8, -2.0]})
     hull = ReferenceHullEnergy(ref)
