@@ -65,6 +65,8 @@ class _TransferBase(BaseEstimator):
         self.n_features_in_ = self.features_.n_features_in_
         if hasattr(self.features_, "feature_names_in_"):
             self.feature_names_in_ = self.features_.feature_names_in_
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
         if groups is None:
             compositions, _ = self.features_._split_input(X, fitting=False)
             groups = near_duplicate_groups(compositions, tol=self.group_tol, on_error="nan")
@@ -132,6 +134,7 @@ class _TransferBase(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
         tags.input_tags.string = True
         tags.input_tags.allow_nan = False
         tags.non_deterministic = False

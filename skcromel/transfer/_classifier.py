@@ -24,7 +24,7 @@ def _true_class_error(est, X, y):
     return 1.0 - p
 
 
-class TransferClassifier(_TransferBase, ClassifierMixin):
+class TransferClassifier(ClassifierMixin, _TransferBase):
     """Bagged gradient-boosting classifier on composition statistics and frozen sources.
 
     The classification twin of :class:`TransferRegressor` (metal / non-metal, glass formation):
@@ -105,6 +105,10 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         self
         """
         y = column_or_1d(np.asarray(y), warn=True)
+        if len(y) < 2:
+            raise ValueError(
+                f"TransferClassifier needs at least 2 samples (compounds), got {len(y)} sample(s)"
+            )
         if y.dtype.kind in "fc" and not np.isfinite(y).all():
             bad = int(np.flatnonzero(~np.isfinite(y))[0])
             raise ValueError(f"y has a missing or non-finite label at row {bad}")

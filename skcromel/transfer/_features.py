@@ -140,6 +140,9 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 self.extra_columns_ = [c for c in columns if c != self.composition_column_]
             else:
                 self._check_columns(columns)
+            if not fitting and not hasattr(self, "feature_names_in_"):
+                comp = X.iloc[:, 0].to_numpy(dtype=object)  # fitted on an unnamed column
+                return comp, np.zeros((len(comp), 0))
             comp = X.iloc[:, columns.index(self.composition_column_)].to_numpy(dtype=object)
             extras = self._extras(X[[c for c in X.columns if str(c) in self.extra_columns_]])
             return comp, extras
@@ -159,6 +162,13 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"fitted on a DataFrame with extra columns {self.extra_columns_}; X must be a "
                 "DataFrame with the same columns"
+            )
+        elif hasattr(self, "feature_names_in_"):
+            warnings.warn(
+                f"X does not have valid feature names, but {type(self).__name__} was fitted "
+                "with feature names",
+                UserWarning,
+                stacklevel=4,
             )
         return values, np.zeros((len(values), 0))
 
@@ -185,11 +195,18 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
             expected = list(self.feature_names_in_)
             if columns != expected:
                 raise ValueError(
-                    f"X has columns {columns}, but {type(self).__name__} was fitted with "
-                    f"columns {expected} (same names, same order)"
+                    f"{type(self).__name__} was fitted with the columns {expected}, but X has "
+                    f"the columns {columns}: the feature names should match those that were "
+                    "passed during fit (same names, same order)"
                 )
-        elif len(columns) != self.n_features_in_:
+            return
+        if len(columns) != self.n_features_in_:
             raise ValueError(f"X has {len(columns)} columns, expected {self.n_features_in_}")
+        warnings.warn(
+            f"X has feature names, but {type(self).__name__} was fitted without feature names",
+            UserWarning,
+            stacklevel=4,
+        )
 
     @staticmethod
     def _extras(frame: pd.DataFrame) -> np.ndarray:
@@ -221,7 +238,10 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
             raise ValueError(f"on_error must be 'raise' or 'nan', got {self.on_error!r}")
         values, extras = self._split_input(X, fitting=True)
         if len(values) == 0:
-            raise ValueError("cannot fit TransferFeatures on 0 rows")
+            raise ValueError(
+                f"{type(self).__name__}: X holds 0 compositions (an empty collection) while a "
+                "minimum of 1 is required"
+            )
         self._check_compositions(values)
         blocks = [(name, _block(name)) for name in self.composition_features]
         blocks += [(f"source:{src}", _source_featurizer(src)) for src in self.sources]
@@ -247,7 +267,10 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "blocks_")
         values, extras = self._split_input(X, fitting=False)
         if len(values) == 0:
-            raise ValueError("X has 0 rows: nothing to transform")
+            raise ValueError(
+                f"{type(self).__name__}: X holds 0 compositions (an empty collection) while a "
+                "minimum of 1 is required"
+            )
         valid = self._check_compositions(values)
         out = np.full((len(values), len(self.feature_names_out_)), np.nan)
         rows = np.flatnonzero(valid)
@@ -271,6 +294,8 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = False
+        tags.input_tags.one_d_array = True
         tags.input_tags.string = True
         tags.input_tags.allow_nan = True
+        tags.requires_fit = True
         return tags

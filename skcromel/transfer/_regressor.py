@@ -39,7 +39,7 @@ def _is_number(v) -> bool:
     return True
 
 
-class TransferRegressor(_TransferBase, RegressorMixin):
+class TransferRegressor(RegressorMixin, _TransferBase):
     """Bagged gradient boosting on composition statistics and frozen pretrained sources.
 
     The estimator to try first on a new small dataset of compositions (plus any numeric
@@ -237,7 +237,9 @@ class TransferRegressor(_TransferBase, RegressorMixin):
         """
         y = _check_y(y)
         if len(y) < 2:
-            raise ValueError(f"TransferRegressor needs at least 2 rows, got {len(y)}")
+            raise ValueError(
+                f"TransferRegressor needs at least 2 samples (compounds), got {len(y)} sample(s)"
+            )
         F, groups = self._prepare_fit(X, groups)
         if len(F) != len(y):
             raise ValueError(f"X has {len(F)} rows but y has {len(y)}")
