@@ -35,9 +35,9 @@ from types import MappingProxyType
 
 import torch
 
-from .utils import sha256_file
 from .config import get_data_home
 from .exceptions import ChecksumError, DataNotFoundError, SkcromelWarning
+from .utils import sha256_file
 
 __all__ = [
     "ARCHITECTURES",

@@ -10,9 +10,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..utils import sha256_file
 from ..config import DATA_HOME_ENV, get_data_home
 from ..exceptions import ChecksumError, DataNotFoundError
+from ..utils import sha256_file
 from ._catalogue import DataFile, DatasetInfo
 
 __all__ = ["ensure_files", "fetch_file", "sha256_file"]
