@@ -175,7 +175,10 @@ def _size(n) -> str:
 def _cmd_zoo(args) -> int:
     from ..registry import list_pretrained
 
-    table = list_pretrained(as_frame=True)
+    try:
+        table = list_pretrained(as_frame=True)
+    except ValueError as exc:  # an unreadable card.json: the message names the file
+        raise CLIError(str(exc)) from exc
     header = ("name", "property", "unit", "database", "rows", "validation MAE", "size")
     if args.format == "csv":
         _write_csv(

@@ -17,7 +17,7 @@ from ..exceptions import ChecksumError, DataNotFoundError
 from ..utils import sha256_file
 from ._catalogue import DataFile, DatasetInfo
 
-__all__ = ["DOWNLOAD_BACKOFF", "DOWNLOAD_RETRIES", "ensure_files", "fetch_file", "sha256_file"]
+__all__ = ["ensure_files", "fetch_file", "sha256_file"]
 
 # (resolved path, size, mtime_ns) -> sha256, so repeated loads do not re-hash unchanged files
 _VERIFIED: dict[tuple[str, int, int], str] = {}

@@ -272,6 +272,20 @@ def test_zoo_reads_the_model_cards(capsys):
     assert list(df["name"]) == list_pretrained()
 
 
+def test_zoo_with_a_broken_card_names_the_file(tmp_path, capsys):
+    from skcromel import registry
+
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "card.json").write_text('{"name": ')
+    registry.register_source("broken-card", folder)
+    try:
+        err = _fails(["zoo"], capsys)
+    finally:
+        registry._EXTRA_SOURCES.pop("broken-card", None)
+    assert f"model card {folder / 'card.json'} is not valid JSON" in err
+
+
 # ------------------------------------------------------------------------------ --download
 _ROWS = ("material_id,composition,Eg\n" + "".join(
     f"{i},{f},{g}\n"
