@@ -351,6 +351,8 @@ def test_pretrain_cli(tmp_path):
     card = registry.load_pretrained(tmp_path / "src").card
     assert card["name"] == "src" and card["data"]["exclusion"]["n_rows_removed"] == 2
     registry.clear_cache()
-    with pytest.raises(SystemExit, match="column"):
+    from skcromel.cli._common import CLIError  # main() prints it as one line, exit code 2
+
+    with pytest.raises(CLIError, match="has no column 'nope'"):
         args.target_col = "nope"
         args.func(args)

@@ -68,10 +68,11 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         """One line ``skcromel: error: ...`` (exit code 2) instead of the usage block; a
         misspelled choice gets a "did you mean" instead of the list of every choice."""
-        m = re.match(r"argument (.+?): invalid choice: '(.*)' \(choose from (.*)\)$", message)
-        if m:
+        m = re.match(r"argument (.+?): invalid choice: (.*?) \(choose from (.*)\)$", message)
+        if m:  # the quoting of argparse's message differs between Python versions
             arg, value, listed = m.groups()
-            choices = re.findall(r"'([^']*)'", listed)
+            value = value.strip("'\"")
+            choices = re.findall(r"'([^']*)'", listed) or [c.strip() for c in listed.split(",")]
             what = "command" if arg == "<command>" else "choice"
             message = f"argument {arg}: {suggest(value, choices, what)}"
             if what == "command" and "did you mean" not in message:
