@@ -17,7 +17,7 @@ class CompositionError(ValueError):
     row : int or None
         Position of the offending row in the input (0-based), ``None`` for a single formula.
     value : object
-        The offending input value.
+        The offending input value (in full; the message shows at most its first 80 characters).
     reason : str
         Human-readable reason (unknown symbol, empty, NaN, negative amount, unsupported element...).
     """
@@ -27,10 +27,21 @@ class CompositionError(ValueError):
         self.value = value
         self.reason = reason
         where = f"row {row}: " if row is not None else ""
-        super().__init__(f"{where}cannot use composition {value!r}: {reason}")
+        super().__init__(f"{where}cannot use composition {_short_repr(value)}: {reason}")
 
     def __reduce__(self):  # keep picklable (joblib workers re-raise it)
         return (_rebuild_composition_error, (self.reason, self.row, self.value))
+
+
+def _short_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)`` showing at most ``limit`` characters of it (a 1 MB bad string must not
+    become a 1 MB message)."""
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}…"
 
 
 def _rebuild_composition_error(reason, row, value):

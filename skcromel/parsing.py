@@ -16,12 +16,26 @@ Rules for the ambiguous ``.`` in a formula: a dot between two digits is a decima
 (``Fe0.5``), except when what follows is an (optional) integer multiplier and ``H2O`` and the digits
 before the dot are not ``0`` — ``CuSO4.5H2O`` is copper sulfate pentahydrate, ``Fe0.5H2O`` is
 Fe0.5 H2 O. A dot that is not between digits always separates hydrate parts (``Na2CO3.H2O``).
-A number in front of a hydrate part multiplies it (``5H2O``).
+A number in front of a hydrate part multiplies it (``5H2O``). Two dots in a row (``Fe..5O``,
+``CuSO4..5H2O``) are an error, not a guess.
+
+Hydrogen isotopes: ``D`` (deuterium) and ``T`` (tritium) are read as hydrogen ``H``
+(:data:`HYDROGEN_ISOTOPES`): ``D2O`` is H2O and ``Hf1V2D0.5`` is HfV2H0.5, as pymatgen and
+matminer read them. Element featurizers have no isotope dimension, so nothing is lost; the reduced
+formulas used to group rows in cross-validation treat ``D2O`` and ``H2O`` as the same compound.
+
+Amounts must be finite: a number that overflows float64 (``Fe1e400``, 400 digits), amounts whose
+sum overflows (``Fe1e308O1e308``), and a non-zero number that underflows to 0 (``Fe1e-400Ni``) are
+errors. Element symbols, digits and brackets are ASCII: a non-ASCII letter or digit (``Ｆｅ２Ｏ３``,
+``Ω``) is an error naming the character (Unicode subscripts ``₀``-``₉`` and any whitespace are
+accepted).
 
 Bad input never becomes a silent NaN: with ``on_error="raise"`` (default) a
 :class:`~skcromel.exceptions.CompositionError` names the row, the value and the reason; with
 ``on_error="nan"`` the row is returned as NaN and one warning reports how many rows failed and the
-first examples. Rows are never dropped or reordered.
+first examples. Rows are never dropped or reordered, and every row is parsed on its own (a string
+with a NUL byte is never confused with the same string cut at the NUL). Error messages show at most
+the first 80 characters of a value.
 """
 
 from __future__ import annotations
@@ -29,11 +43,13 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import unicodedata
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -42,6 +58,7 @@ from .elements import SYMBOLS
 from .exceptions import CompositionError, SkcromelWarning
 
 __all__ = [
+    "HYDROGEN_ISOTOPES",
     "ON_ERROR_OPTIONS",
     "ParsedCompositions",
     "as_composition_array",
@@ -54,17 +71,28 @@ __all__ = [
 
 ON_ERROR_OPTIONS = ("raise", "nan")
 
-_Z_INDEX = {s: i for i, s in enumerate(SYMBOLS)}  # symbol -> Z - 1
+#: Symbols of hydrogen isotopes and the element they are read as. The policy of skcromel: ``D``
+#: (deuterium) and ``T`` (tritium) are hydrogen, so ``"D2O"`` parses as ``{"H": 2, "O": 1}`` and
+#: ``"HDO"`` as ``{"H": 2, "O": 1}`` (pymatgen's ``Composition("D2O")`` gives the same). Read-only.
+HYDROGEN_ISOTOPES = MappingProxyType({"D": "H", "T": "H"})
+
+_Z_INDEX = {s: i for i, s in enumerate(SYMBOLS)}  # symbol -> Z - 1 (element columns)
+# symbols accepted in input -> Z - 1 (elements plus the hydrogen isotopes)
+_SYMBOL_Z = {**_Z_INDEX, **{iso: _Z_INDEX[el] for iso, el in HYDROGEN_ISOTOPES.items()}}
 
 _SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
 _HYDRATE_SEPARATORS = re.compile(r"[·•∙⋅*]")
-_SIMPLE = re.compile(r"(?:[A-Z][a-z]?(?:\d+(?:\.\d+)?|\.\d+)?)+")
-_SIMPLE_TOKEN = re.compile(r"([A-Z][a-z]?)(\d+(?:\.\d+)?|\.\d+)?")
-_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+# ASCII digits only ([0-9], not \d): a non-ASCII digit is reported, not silently converted
+_SIMPLE = re.compile(r"(?:[A-Z][a-z]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)?)+")
+_SIMPLE_TOKEN = re.compile(r"([A-Z][a-z]?)([0-9]+(?:\.[0-9]+)?|\.[0-9]+)?")
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _ELEMENT = re.compile(r"[A-Z][a-z]*")
-_LEADING_MULT = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(?=[A-Z(\[{])")
+_LEADING_MULT = re.compile(r"^([0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?=[A-Z(\[{])")
 # "4.5H2O" -> hydrate split after the 4 unless the integer part is 0 ("Fe0.5H2O").
-_DOT_HYDRATE = re.compile(r"(?<=\d)\.(?=\d*H2O(?![a-z]))")
+_DOT_HYDRATE = re.compile(r"(?<=[0-9])\.(?=[0-9]*H2O(?![a-z]))")
+_NONZERO_MANTISSA = re.compile(r"^[0-9.]*[1-9]")
+#: Characters of a value shown in error messages and of a symbol shown in a reason.
+_SHOW = 80
 _OPEN = "([{"
 _CLOSE = {")": "(", "]": "[", "}": "{"}
 
@@ -76,6 +104,47 @@ class _FormulaError(ValueError):
     """Internal: a reason why one formula string is invalid."""
 
 
+def _short(text: str, limit: int = _SHOW) -> str:
+    """``repr`` of ``text`` cut to ``limit`` characters (for messages about huge inputs)."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text)} characters)"
+
+
+def _isdigit(c: str) -> bool:
+    return "0" <= c <= "9" and len(c) == 1
+
+
+def _symbol(sym: str) -> str:
+    """The element symbol ``sym`` stands for (hydrogen isotopes -> ``"H"``); error if unknown."""
+    if sym not in _SYMBOL_Z:
+        raise _FormulaError(f"unknown element symbol {_short(sym)}")
+    return HYDROGEN_ISOTOPES.get(sym, sym)
+
+
+def _to_float(text: str) -> float:
+    """``float(text)`` of a matched number; a non-zero number that underflows to 0 is an error."""
+    value = float(text)
+    if value == 0.0 and _NONZERO_MANTISSA.match(text):
+        raise _FormulaError(f"amount {_short(text, 30)} is too small for float64 (underflows to 0)")
+    return value
+
+
+def _bad_character(c: str, i: int, s: str) -> _FormulaError:
+    """The error for an unexpected character ``c`` at position ``i`` of ``s``."""
+    if c.isascii():
+        return _FormulaError(f"unexpected character {c!r} at position {i}")
+    name = unicodedata.name(c, "unnamed")
+    reason = (
+        f"non-ASCII character {c!r} (U+{ord(c):04X} {name}) at position {i}; element symbols "
+        "and amounts must be ASCII"
+    )
+    ascii_form = unicodedata.normalize("NFKC", s)
+    if ascii_form != s and ascii_form.isascii() and len(ascii_form) <= _SHOW:
+        reason += f" (did you mean {ascii_form!r}?)"
+    return _FormulaError(reason)
+
+
 def _split_hydrate(formula: str) -> list[str]:
     s = _HYDRATE_SEPARATORS.sub("|", formula)
     out = []
@@ -85,19 +154,22 @@ def _split_hydrate(formula: str) -> list[str]:
         j = m.start()
         before = s[j - 1] if j > 0 else ""
         after = s[j + 1] if j + 1 < len(s) else ""
-        if before.isdigit() and after.isdigit():
+        if before == ".":
+            raise _FormulaError(f"two dots in a row at position {j - 1}")
+        before_digit, after_digit = _isdigit(before), _isdigit(after)
+        if before_digit and after_digit:
             if _DOT_HYDRATE.match(s, j) and not _integer_part_is_zero(s, j):
                 out.append(s[i:j])
                 i = j + 1
             continue
-        if before.isdigit() and not after.isdigit() and after not in ("", "|"):
+        if before_digit and not after_digit and after not in ("", "|"):
             # "Fe2.O3" or "Na2CO3.H2O": separator
             out.append(s[i:j])
             i = j + 1
             continue
-        if not before.isdigit() and after.isdigit() and (j == 0 or s[j - 1] in "|"):
+        if not before_digit and after_digit and (j == 0 or s[j - 1] in "|"):
             continue  # ".5H2O" at the start of a part: a leading decimal number
-        if not before.isdigit() and after.isdigit():
+        if not before_digit and after_digit:
             # "(SO4).5H2O" -> decimal subscript of the group; keep as number
             continue
         out.append(s[i:j])
@@ -111,7 +183,7 @@ def _split_hydrate(formula: str) -> list[str]:
 
 def _integer_part_is_zero(s: str, dot: int) -> bool:
     k = dot - 1
-    while k >= 0 and s[k].isdigit():
+    while k >= 0 and _isdigit(s[k]):
         k -= 1
     return s[k + 1 : dot] == "0"
 
@@ -121,16 +193,15 @@ def _parse_part(part: str) -> dict[str, float]:
     mult = 1.0
     m = _LEADING_MULT.match(part)
     if m:
-        mult = float(m.group(1))
+        mult = _to_float(m.group(1))
         part = part[m.end() :]
     if not part:
         raise _FormulaError("empty formula part")
     if _SIMPLE.fullmatch(part):  # fast path: no brackets, no exponents
         amounts: dict[str, float] = {}
         for sym, num in _SIMPLE_TOKEN.findall(part):
-            if sym not in _Z_INDEX:
-                raise _FormulaError(f"unknown element symbol {sym!r}")
-            amounts[sym] = amounts.get(sym, 0.0) + (float(num) if num else 1.0)
+            sym = _symbol(sym)
+            amounts[sym] = amounts.get(sym, 0.0) + (_to_float(num) if num else 1.0)
     else:
         amounts = _parse_nested(part)
     if mult != 1.0:
@@ -157,22 +228,19 @@ def _parse_nested(s: str) -> dict[str, float]:
             target = stack[-1][1]
             for k, v in group.items():
                 target[k] = target.get(k, 0.0) + v * num
-        elif c.isupper():
+        elif "A" <= c <= "Z":
             m = _ELEMENT.match(s, i)
-            sym = m.group(0)
-            if sym not in _Z_INDEX:
-                # two-letter greedy match failed: try a one-letter symbol ("CO" handled by regex)
-                raise _FormulaError(f"unknown element symbol {sym!r}")
+            sym = _symbol(m.group(0))  # "CO" never gets here: the fast path reads it as C + O
             i = m.end()
             num, i = _read_number(s, i)
             target = stack[-1][1]
             target[sym] = target.get(sym, 0.0) + num
         elif c == "-" and i + 1 < n and (s[i + 1].isdigit() or s[i + 1] == "."):
             raise _FormulaError(f"negative amount at position {i}")
-        elif c.isdigit() or c == ".":
+        elif _isdigit(c) or c == ".":
             raise _FormulaError(f"number without an element at position {i}")
         else:
-            raise _FormulaError(f"unexpected character {c!r} at position {i}")
+            raise _bad_character(c, i, s)
     if len(stack) != 1:
         raise _FormulaError(f"unclosed bracket {stack[-1][0]!r}")
     return stack[0][1]
@@ -184,7 +252,7 @@ def _read_number(s: str, i: int) -> tuple[float, int]:
     m = _NUMBER.match(s, i)
     if not m:
         return 1.0, i
-    return float(m.group(0)), m.end()
+    return _to_float(m.group(0)), m.end()
 
 
 @lru_cache(maxsize=200_000)
@@ -194,11 +262,16 @@ def _parse_cached(formula: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
         # fast path for plain formulas ("Fe2O3", "Li0.5FePO4"): most real data
         amounts: dict[int, float] = {}
         for sym, num in _SIMPLE_TOKEN.findall(formula):
-            z = _Z_INDEX.get(sym)
+            z = _SYMBOL_Z.get(sym)
             if z is None:
-                raise _FormulaError(f"unknown element symbol {sym!r}")
+                raise _FormulaError(f"unknown element symbol {_short(sym)}")
             amounts[z] = amounts.get(z, 0.0) + (float(num) if num else 1.0)
+        if not math.isfinite(sum(amounts.values())):  # one check for any inf and a sum overflow
+            return _finish({SYMBOLS[z]: a for z, a in amounts.items()})  # says which
         if 0.0 in amounts.values():
+            for _sym, num in _SIMPLE_TOKEN.findall(formula):
+                if num:
+                    _to_float(num)  # a written non-zero that underflowed is an error
             amounts = {z: a for z, a in amounts.items() if a > 0}
             if not amounts:
                 raise _FormulaError("no atoms (all amounts are zero)")
@@ -217,18 +290,34 @@ def _parse_cached(formula: str) -> tuple[tuple[int, ...], tuple[float, ...]]:
 
 
 def _finish(total: Mapping[str, float]) -> tuple[tuple[int, ...], tuple[float, ...]]:
-    zs, amounts = [], []
+    """(element indices, amounts) of ``{symbol: amount}``: finite, non-negative, not all zero.
+
+    Symbols of hydrogen isotopes are merged into hydrogen.
+    """
+    by_z: dict[int, float] = {}
     for k, v in total.items():
-        if not math.isfinite(v):
-            raise _FormulaError(f"non-finite amount for {k}")
+        z = _SYMBOL_Z.get(k) if isinstance(k, str) else None
+        if z is None:
+            raise _FormulaError(f"unknown element symbol {_short(str(k))}")
+        if math.isnan(v):
+            raise _FormulaError(f"amount of {k} is NaN")
+        if math.isinf(v):
+            raise _FormulaError(
+                f"amount of {k} is not finite (a number overflows float64, whose largest value "
+                "is about 1.8e308)"
+            )
         if v < 0:
             raise _FormulaError(f"negative amount for {k}")
         if v > 0:
-            zs.append(_Z_INDEX[k])
-            amounts.append(float(v))
-    if not zs:
+            by_z[z] = by_z.get(z, 0.0) + float(v)
+    if not by_z:
         raise _FormulaError("no atoms (all amounts are zero)")
-    return tuple(zs), tuple(amounts)
+    if not math.isfinite(sum(by_z.values())):
+        raise _FormulaError(
+            "amounts too large: their sum overflows float64 (about 1.8e308), so atomic fractions "
+            "cannot be computed"
+        )
+    return tuple(by_z), tuple(by_z.values())
 
 
 def parse_formula(formula: str) -> dict[str, float]:
@@ -389,22 +478,39 @@ class ParsedCompositions:
         )
 
 
+def _dummy_error(species) -> _FormulaError:
+    return _FormulaError(
+        f"pymatgen DummySpecies {_short(str(species))} is not a chemical element (a placeholder "
+        "for a vacancy or an unknown site); replace it with an element or drop the row"
+    )
+
+
+def _is_dummy(species) -> bool:
+    return type(species).__name__ in ("DummySpecies", "DummySpecie")
+
+
 def _composition_items(value) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """Element amounts of one non-string composition-like value."""
     if hasattr(value, "composition") and not isinstance(value, Mapping):
         value = value.composition  # Structure, Molecule, ComputedEntry
     if type(value).__name__ == "Composition" and hasattr(value, "get_el_amt_dict"):
+        for species in value:
+            if _is_dummy(species):
+                raise _dummy_error(species)
         return _finish(value.get_el_amt_dict())
     if isinstance(value, Mapping):
         total: dict[str, float] = {}
         for k, v in value.items():
+            if _is_dummy(k):
+                raise _dummy_error(k)
             sym = getattr(k, "symbol", k)
             if hasattr(k, "element"):  # pymatgen Species -> its element
                 sym = k.element.symbol
-            if not isinstance(sym, str) or sym not in _Z_INDEX:
-                raise _FormulaError(f"unknown element symbol {sym!r}")
+            if not isinstance(sym, str):
+                raise _FormulaError(f"unknown element symbol {_short(repr(sym))}")
+            sym = _symbol(sym)
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise _FormulaError(f"amount of {sym} is not a number: {v!r}")
+                raise _FormulaError(f"amount of {sym} is not a number: {_short(repr(v))}")
             total[sym] = total.get(sym, 0.0) + float(v)
         return _finish(total)
     raise _FormulaError(f"unsupported input type {type(value).__name__}")
@@ -414,6 +520,29 @@ def _is_missing(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def _factorize_strings(values: np.ndarray) -> tuple[np.ndarray, list]:
+    """``pd.factorize`` of an object array of str that is exact for strings with a NUL byte.
+
+    pandas hashes strings as C strings, which end at the first NUL: ``"NaCl\\x00"`` and ``"NaCl"``
+    (or ``"Fe2O3"`` and ``"Fe2O3\\x00junk"``) get the same code. Every row is compared with its
+    unique (one vectorised comparison); rows that differ get codes of their own.
+    """
+    codes, uniq = pd.factorize(values)
+    uniques = np.asarray(uniq, dtype=object)
+    if len(values) == 0:
+        return codes, list(uniques)
+    differ = np.flatnonzero(uniques[codes] != values)
+    uniques = list(uniques)
+    if differ.size:
+        extra: dict[str, int] = {}
+        for r in differ:  # only rows that collided at a NUL byte (normally none)
+            code = extra.setdefault(values[r], len(uniques))
+            if code == len(uniques):
+                uniques.append(values[r])
+            codes[r] = code
+    return codes, uniques
 
 
 def parse_compositions(X, *, on_error: str = "raise") -> ParsedCompositions:
@@ -429,15 +558,12 @@ def parse_compositions(X, *, on_error: str = "raise") -> ParsedCompositions:
     codes = np.empty(n, dtype=np.int64)
     uniques: list = []
     if is_str.all():
-        codes[:], uniq = pd.factorize(values)
-        uniques = list(uniq)
+        codes[:], uniques = _factorize_strings(values)
     else:
         # strings are de-duplicated; every other object gets its own slot
         str_idx = np.flatnonzero(is_str)
         if str_idx.size:
-            c, uniq = pd.factorize(values[str_idx])
-            codes[str_idx] = c
-            uniques = list(uniq)
+            codes[str_idx], uniques = _factorize_strings(values[str_idx])
         other = np.flatnonzero(~is_str)
         codes[other] = np.arange(len(uniques), len(uniques) + other.size)
         uniques.extend(values[other])
@@ -455,7 +581,10 @@ def parse_compositions(X, *, on_error: str = "raise") -> ParsedCompositions:
         except _FormulaError as exc:
             failures[u] = str(exc)
         except Exception as exc:  # noqa: BLE001 - foreign objects may raise anything
-            failures[u] = f"{type(exc).__name__}: {exc}"
+            message = str(exc)
+            if len(message) > 2 * _SHOW:
+                message = message[: 2 * _SHOW] + "…"
+            failures[u] = f"{type(exc).__name__}: {message}"
 
     errors: list[CompositionError] = []
     valid = np.ones(n, dtype=bool)

@@ -171,23 +171,131 @@ def _sources() -> dict[str, Path]:
     return sources
 
 
-def list_pretrained(*, details: bool = False):
+def list_pretrained(*, details: bool = False, as_frame: bool = False):
     """Names of the available pretrained models (shipped and registered), sorted.
 
     Parameters
     ----------
     details : bool, default=False
         If True return ``{name: card}`` instead (cards are read without loading weights).
+    as_frame : bool, default=False
+        If True return a :class:`pandas.DataFrame`, one row per source, read from the model
+        cards: ``name``, ``kind``, ``property``, ``unit``, ``database``, ``rows`` (training +
+        validation rows, or structures), ``validation_mae`` (NaN when the card reports one MAE
+        per target instead), ``size_bytes`` (of the weights) and ``description``.
+
+    Raises
+    ------
+    ValueError
+        A ``card.json`` that is not valid JSON (the message names the file).
     """
+    if details and as_frame:
+        raise ValueError("pass details=True or as_frame=True, not both")
     sources = _sources()
-    if not details:
+    if not (details or as_frame):
         return sorted(sources)
-    return {name: _read_card(path) for name, path in sorted(sources.items())}
+    cards = {name: _read_card(path) for name, path in sorted(sources.items())}
+    if details:
+        return cards
+    import pandas as pd
+
+    rows = [_card_row(name, card) for name, card in cards.items()]
+    return pd.DataFrame(rows, columns=_ZOO_COLUMNS)
+
+
+_ZOO_COLUMNS = [
+    "name",
+    "kind",
+    "property",
+    "unit",
+    "database",
+    "rows",
+    "validation_mae",
+    "size_bytes",
+    "description",
+]
+#: Databases recognised in a card's data description (name in the text -> name shown).
+_DATABASES = {
+    "Materials Project": "Materials Project",
+    "OQMD": "OQMD",
+    "AFLOW": "AFLOW",
+    "JARVIS": "JARVIS-DFT",
+    "ICSD": "ICSD",
+}
+
+
+def _card_row(name: str, card: dict) -> dict:
+    """One row of :func:`list_pretrained` ``(as_frame=True)`` from a model card."""
+    data = card.get("data") if isinstance(card.get("data"), dict) else {}
+    metrics = card.get("metrics") if isinstance(card.get("metrics"), dict) else {}
+    per_target = metrics.get("held_out_mae")
+    prop = card.get("target")
+    if prop is None and isinstance(per_target, dict):
+        prop = "embedding (aligned to " + ", ".join(per_target) + ")"
+    text = " ".join(str(x) for x in (data.get("description"), card.get("description")) if x)
+    found = sorted((text.find(k), v) for k, v in _DATABASES.items() if k in text)
+    if card.get("database"):
+        database = str(card["database"])
+    elif found:
+        database = ", ".join(dict.fromkeys(v for _, v in found))
+    elif data.get("sources"):
+        database = ", ".join(map(str, data["sources"]))
+    else:
+        database = str(data.get("description") or "")
+    if data.get("n_rows_train") is not None:
+        n_rows = int(data["n_rows_train"]) + int(data.get("n_rows_validation") or 0)
+    else:
+        n_rows = data.get("n_structures", data.get("n_rows_input"))
+    mae = metrics.get("validation_mae")
+    return {
+        "name": name,
+        "kind": card.get("kind", ""),
+        "property": prop or "",
+        "unit": card.get("unit") or "",
+        "database": database,
+        "rows": None if n_rows is None else int(n_rows),
+        "validation_mae": float(mae) if isinstance(mae, (int, float)) else float("nan"),
+        "size_bytes": card.get("weights_bytes"),
+        "description": card.get("description", ""),
+    }
 
 
 def _read_card(path: Path) -> dict:
-    with open(path / CARD_FILE, encoding="utf-8") as fh:
-        return json.load(fh)
+    """The model card of the model directory ``path``; errors name the file."""
+    file = path / CARD_FILE
+    try:
+        with open(file, encoding="utf-8") as fh:
+            card = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"model card {file} is not valid JSON ({exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno}); restore it from the model's source (reinstall skcromel for a shipped "
+            "model, or re-run the pretraining / save_pretrained)"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"model card {file} is not UTF-8 text ({exc.reason} at byte {exc.start}); restore it "
+            "from the model's source"
+        ) from exc
+    if not isinstance(card, dict):
+        raise ValueError(
+            f"model card {file} must hold a JSON object, found {type(card).__name__}; restore it "
+            "from the model's source"
+        )
+    return card
+
+
+def _torch_load(file: Path, what: str):
+    """``torch.load`` of a weights or checkpoint file; a corrupt file is an error naming it."""
+    try:
+        return torch.load(file, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises OSError, RuntimeError, EOFError, UnpicklingError...
+        size = file.stat().st_size if file.exists() else 0
+        raise ValueError(
+            f"cannot read {what} {file} ({size} bytes): the file is truncated or not a torch file "
+            f"({type(exc).__name__}: {str(exc)[:200]}). Replace it with a complete copy (reinstall "
+            "skcromel for a shipped model, or re-run the pretraining)."
+        ) from exc
 
 
 def _resolve(name: str | os.PathLike) -> tuple[str, Path]:
@@ -230,7 +338,9 @@ def load_pretrained(name: str | os.PathLike) -> PretrainedModel:
     ChecksumError
         ``weights.pt`` does not match the ``sha256`` recorded in ``card.json``.
     ValueError
-        A file in none of the :data:`CHECKPOINT_READERS` formats.
+        A file in none of the :data:`CHECKPOINT_READERS` formats, a ``card.json`` that is not
+        valid JSON, or a weights/checkpoint file torch cannot read (truncated); the message names
+        the file.
     """
     key, path = _resolve(name)
     stamp = (str(path), path.stat().st_mtime_ns)
@@ -253,7 +363,7 @@ def _frozen(name: str, path: Path, card: dict, state: dict) -> PretrainedModel:
 
 
 def _load_file(key: str, path: Path) -> PretrainedModel:
-    obj = torch.load(path, map_location="cpu", weights_only=True)
+    obj = _torch_load(path, "the checkpoint file")
     for reader in CHECKPOINT_READERS.values():
         found = _import_object(reader)(obj)
         if found is not None:
@@ -286,7 +396,12 @@ def _load_directory(key: str, path: Path) -> PretrainedModel:
             SkcromelWarning,
             stacklevel=2,
         )
-    state = torch.load(weights, map_location="cpu", weights_only=True)
+    state = _torch_load(weights, f"the weights of pretrained model {key!r}:")
+    if not isinstance(state, dict):
+        raise ValueError(
+            f"{weights} holds a {type(state).__name__}, not a state dict of tensors; replace it "
+            "with the file the card was written for"
+        )
     return _frozen(card.get("name", key), path, card, state)
 
 

@@ -106,6 +106,73 @@ def test_register_source_and_list(tiny_dir):
         registry.register_source("bad", path.parent)
 
 
+@pytest.mark.parametrize("text", ['{"name": "tiny", ', "", "not json", "[1, 2]", "\udcff"])
+def test_invalid_card_names_the_file(tiny_dir, text):
+    path, _ = tiny_dir
+    registry.clear_cache()
+    card_file = path / "card.json"
+    if text == "\udcff":
+        card_file.write_bytes(b"\xff\xfe{")  # not UTF-8
+    else:
+        card_file.write_text(text)
+    with pytest.raises(ValueError, match="model card .*card.json") as err:
+        registry.load_pretrained(path)
+    assert str(card_file) in str(err.value)
+    registry.register_source("broken-card", path)
+    try:
+        with pytest.raises(ValueError, match="restore it"):
+            registry.list_pretrained(details=True)
+    finally:
+        registry._EXTRA_SOURCES.pop("broken-card", None)
+
+
+@pytest.mark.parametrize("keep", [0.05, 0.9])  # zip directory lost / a tensor cut (Errno 22)
+def test_truncated_weights_with_matching_checksum_name_the_file(tiny_dir, keep):
+    """A card written for a truncated weights file passes the checksum; torch.load must not
+    surface as a bare ``OSError: [Errno 22]`` or a zip-reader RuntimeError."""
+    path, _ = tiny_dir
+    registry.clear_cache()
+    weights = path / "weights.pt"
+    data = weights.read_bytes()
+    n = int(len(data) * keep)
+    weights.write_bytes(data[:n])
+    card = json.loads((path / "card.json").read_text())
+    card["sha256"] = sha256_file(weights)
+    (path / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ValueError, match="truncated or not a torch file") as err:
+        registry.load_pretrained(path)
+    assert str(weights) in str(err.value) and f"{n} bytes" in str(err.value)
+
+
+def test_truncated_checkpoint_file_names_the_file(tmp_path):
+    bad = tmp_path / "model_cromel.pt"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(ValueError, match="truncated or not a torch file") as err:
+        registry.load_pretrained(bad)
+    assert str(bad) in str(err.value)
+
+
+def test_list_pretrained_as_frame_reads_the_cards():
+    table = registry.list_pretrained(as_frame=True)
+    assert isinstance(table, pd.DataFrame)
+    assert list(table.columns) == [
+        "name", "kind", "property", "unit", "database", "rows", "validation_mae", "size_bytes",
+        "description",
+    ]  # fmt: skip
+    assert list(table["name"]) == registry.list_pretrained()
+    row = table.set_index("name").loc["elemnet-small-mp-eform"]
+    card = registry.list_pretrained(details=True)["elemnet-small-mp-eform"]
+    assert row["property"] == card["target"] and row["unit"] == "eV/atom"
+    assert row["database"] == "Materials Project"
+    assert row["rows"] == card["data"]["n_rows_train"] + card["data"]["n_rows_validation"]
+    assert row["validation_mae"] == pytest.approx(card["metrics"]["validation_mae"])
+    assert row["size_bytes"] == card["weights_bytes"]
+    oqmd = table.set_index("name").loc["elemnet-small-oqmd-hform"]
+    assert oqmd["database"] == "OQMD"
+    with pytest.raises(ValueError, match="not both"):
+        registry.list_pretrained(details=True, as_frame=True)
+
+
 def test_float16_storage(tmp_path):
     torch.manual_seed(1)
     module = MLP(86, (8,))
@@ -284,6 +351,8 @@ def test_pretrain_cli(tmp_path):
     card = registry.load_pretrained(tmp_path / "src").card
     assert card["name"] == "src" and card["data"]["exclusion"]["n_rows_removed"] == 2
     registry.clear_cache()
-    with pytest.raises(SystemExit, match="column"):
+    from skcromel.cli._common import CLIError  # main() prints it as one line, exit code 2
+
+    with pytest.raises(CLIError, match="has no column 'nope'"):
         args.target_col = "nope"
         args.func(args)

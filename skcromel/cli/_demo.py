@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 __all__ = ["DEMO_MODELS", "run_demo"]
 
@@ -43,7 +44,14 @@ def run_demo(out_dir: Path = Path("skcromel_output"), quick: bool = False, seed:
         torch.set_num_threads(previous_threads)
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)  # flushed: progress must show even when stdout is a pipe or a file
+
+
 def _run_demo(out_dir: Path, quick: bool, seed: int) -> int:
+    import pandas as pd
+
+    _say("loading the Kingsbury experimental formation enthalpies (inside pymatgen)...")
     from ..benchmark import parity_plot, run_benchmark
     from ..datasets import load_kingsbury
     from ..featurizers import ElementStats
@@ -51,7 +59,7 @@ def _run_demo(out_dir: Path, quick: bool, seed: int) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     ds = load_kingsbury()
     y = ds.y.to_numpy(float)
-    print(
+    _say(
         f"dataset: {ds.info.title} — {len(y)} rows, {len(set(ds.groups))} distinct "
         f"compositions, target in {ds.info.unit}"
     )
@@ -63,19 +71,34 @@ def _run_demo(out_dir: Path, quick: bool, seed: int) -> int:
     feats.insert(1, "target", y)
     path = out_dir / "kingsbury_magpie_features.csv"
     feats.to_csv(path, index=False)
-    print(
-        f"magpie features: {feats.shape[1] - 2} columns for {len(y)} rows in {dt:.3f} s -> {path}"
-    )
+    _say(f"magpie features: {feats.shape[1] - 2} columns for {len(y)} rows in {dt:.3f} s -> {path}")
 
     # the benchmark runner: 5 folds grouped by reduced formula (no composition in both a training
     # and a test fold), a fresh clone of every model per fold (fine-tuning restarts from the
-    # pristine source weights), one job so the timings are those of one core
-    t0 = time.perf_counter()
-    result = run_benchmark(
-        list(DEMO_MODELS), [ds], "grouped-kfold", seeds=[seed], quick=quick, n_jobs=1,
-        progress=False,
-    )  # fmt: skip
-    print(f"cross-validation of {len(DEMO_MODELS)} models: {time.perf_counter() - t0:.1f} s")
+    # pristine source weights), one job so the timings are those of one core. One model at a
+    # time, so that every model reports as soon as it is done (a progress bar over its folds).
+    _say(
+        f"5-fold cross-validation of {len(DEMO_MODELS)} models, one CPU thread "
+        + ("(quick: about half a minute)" if quick else "(a few minutes; --quick for a short run)")
+    )
+    t_all = time.perf_counter()
+    folds, predictions = [], []
+    for i, (name, label) in enumerate(DEMO_MODELS.items(), start=1):
+        t0 = time.perf_counter()
+        part = run_benchmark(
+            [name], [ds], "grouped-kfold", seeds=[seed], quick=quick, n_jobs=1, progress=True
+        )
+        folds.append(part.folds)
+        predictions.append(part.predictions)
+        _say(
+            f"  [{i}/{len(DEMO_MODELS)}] {label:<32} MAE {part.folds['mae'].mean():.4f}  "
+            f"({time.perf_counter() - t0:.1f} s)"
+        )
+    result = SimpleNamespace(
+        folds=pd.concat(folds, ignore_index=True),
+        predictions=pd.concat(predictions, ignore_index=True),
+    )
+    _say(f"cross-validation of {len(DEMO_MODELS)} models: {time.perf_counter() - t_all:.1f} s")
 
     folds = result.folds.assign(model=result.folds["model"].map(DEMO_MODELS))
     scores = folds.rename(columns={"mae": "MAE", "r2": "R2"})[

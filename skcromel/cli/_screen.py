@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..exceptions import DataNotFoundError
+from ._common import CLIError, at_least, check_column, check_file, read_table
+
 __all__ = ["add_screen_subparser"]
 
 
@@ -13,11 +16,19 @@ def _energy_predictor(args):
     import pickle
 
     if args.model:
-        with open(args.model, "rb") as fh:  # only load model files you trust (pickle)
-            model = pickle.load(fh)
+        path = check_file(args.model, "--model file")
+        try:
+            with open(path, "rb") as fh:  # only load model files you trust (pickle)
+                model = pickle.load(fh)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+            raise CLIError(
+                f"--model {path} is not a readable pickle ({type(exc).__name__}: {exc})"
+            ) from exc
         if not hasattr(model, "predict"):
-            raise SystemExit(f"{args.model} does not hold a fitted model with predict()")
+            raise CLIError(f"--model {path} does not hold a fitted model with predict()")
         return model
+    from ..config import get_data_home
+    from ..datasets import SPINEL_CSV
     from ..structure import perovskite_energy_model
 
     try:
@@ -26,11 +37,22 @@ def _energy_predictor(args):
         torch.set_num_threads(args.threads)
     except ImportError:  # pragma: no cover
         pass
+    home = get_data_home(args.data_home)
+    if not (home / SPINEL_CSV).is_file():
+        raise CLIError(
+            f"--predict-energy trains on the Center-Environment data of the data home, and "
+            f"{home / SPINEL_CSV} is missing (data home from --data-home or "
+            "$SKCROMEL_DATA_HOME); put the CE files there (`skcromel datasets --collection ce`), "
+            "or pass --model with a pickled fitted model"
+        )
     print("training the spinel -> perovskite CE transfer model on the data home "
           "(about 1-2 min on one CPU thread)...", file=sys.stderr)  # fmt: skip
-    model = perovskite_energy_model(
-        args.data_home, n_ensemble=args.n_ensemble, random_state=args.seed, delta=args.delta
-    )
+    try:
+        model = perovskite_energy_model(
+            args.data_home, n_ensemble=args.n_ensemble, random_state=args.seed, delta=args.delta
+        )
+    except DataNotFoundError as exc:
+        raise CLIError(f"--predict-energy: {exc}") from exc
     if args.save_model:
         with open(args.save_model, "wb") as fh:
             pickle.dump(model, fh)
@@ -43,6 +65,8 @@ def _cmd_screen(args) -> int:
 
     from ..structure import screen_perovskites
 
+    if args.input and args.elements:
+        raise CLIError("give an input CSV or --elements, not both")
     kw = dict(t_window=(args.t_min, args.t_max), mu_window=(args.mu_min, args.mu_max))
     if args.predict_energy or args.model:
         kw.update(
@@ -51,16 +75,23 @@ def _cmd_screen(args) -> int:
             predict_all=args.predict_all,
         )
     if args.radii:
-        radii = pd.read_csv(args.radii)
-        kw["radii"] = dict(zip(radii.iloc[:, 0].astype(str), radii.iloc[:, 1].astype(float)))
+        radii_path = check_file(args.radii, "--radii file")
+        radii = read_table(radii_path)
+        values = pd.to_numeric(radii.iloc[:, 1], errors="coerce") if radii.shape[1] > 1 else None
+        if values is None or values.isna().any():
+            raise CLIError(
+                f"--radii {radii_path} must have two columns, element and radius (angstrom), "
+                "with a number in every row"
+            )
+        kw["radii"] = dict(zip(radii.iloc[:, 0].astype(str), values.astype(float)))
     if args.input:
-        table = pd.read_csv(args.input)
-        if args.column not in table.columns:
-            raise SystemExit(f"column {args.column!r} not in {args.input}: {list(table.columns)}")
+        path = check_file(args.input)
+        table = read_table(path)
+        check_column(table, args.column, path)
         result = screen_perovskites(table[args.column].tolist(), **kw)
     else:
         if not args.elements:
-            raise SystemExit("give an input CSV or --elements Sr,Ti,La,...")
+            raise CLIError("give an input CSV or --elements Sr,Ti,La,...")
         result = screen_perovskites(
             elements=[e.strip() for e in args.elements.split(",") if e.strip()], **kw
         )
@@ -89,10 +120,10 @@ def add_screen_subparser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", default=None, help="CSV with a formula column (optional)")
     p.add_argument("--column", default="formula", help="formula column of the input CSV")
     p.add_argument("--elements", default=None, help="comma-separated cations: all A-B pairs")
-    p.add_argument("--t-min", type=float, default=0.7)
-    p.add_argument("--t-max", type=float, default=1.1)
-    p.add_argument("--mu-min", type=float, default=0.45)
-    p.add_argument("--mu-max", type=float, default=0.7)
+    p.add_argument("--t-min", type=float, default=0.7, help="tolerance factor t > this")
+    p.add_argument("--t-max", type=float, default=1.1, help="tolerance factor t <= this")
+    p.add_argument("--mu-min", type=float, default=0.45, help="octahedral factor mu > this")
+    p.add_argument("--mu-max", type=float, default=0.7, help="octahedral factor mu < this")
     p.add_argument("--stable-only", action="store_true", help="write only passing candidates")
     p.add_argument(
         "--radii",
@@ -123,16 +154,16 @@ def add_screen_subparser(subparsers) -> argparse.ArgumentParser:
         action="store_true",
         help="predict the energy of every candidate, not only those passing t and mu",
     )
-    g.add_argument("--data-home", default=None)
-    g.add_argument("--n-ensemble", type=int, default=1, help="fine-tuned networks averaged")
-    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--data-home", default=None, help="data folder (default: $SKCROMEL_DATA_HOME)")
+    g.add_argument("--n-ensemble", type=at_least(1), default=1, help="fine-tuned networks averaged")
+    g.add_argument("--seed", type=int, default=0, help="seed of the energy model")
     g.add_argument(
         "--delta",
         action="store_true",
         help="learn the residual to the Materials Project competing-phase hull (needs "
         "crabnet/data/matbench/mp_e_form.csv in the data home)",
     )
-    g.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    g.add_argument("--threads", type=at_least(1), default=1, help="torch CPU threads")
     p.add_argument("-o", "--output", default="-", help="output CSV (default: stdout)")
     p.set_defaults(func=_cmd_screen)
     return p

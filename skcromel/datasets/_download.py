@@ -6,8 +6,10 @@ Nothing here touches the network unless ``download=True`` is passed explicitly; 
 
 from __future__ import annotations
 
+import http.client
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from ..config import DATA_HOME_ENV, get_data_home
@@ -37,52 +39,141 @@ def _check_sha256(path: Path, expected: str, *, dataset: str) -> None:
         )
 
 
-def _fetch_url(url: str, dest: Path, *, timeout: float = 60.0) -> None:
-    """Stream ``url`` to ``dest`` (the only function that uses the network)."""
+def _fetch_url(url: str, dest: Path, *, timeout: float = 60.0, progress=None) -> None:
+    """Stream ``url`` to ``dest`` (the only function that uses the network).
+
+    ``progress(n_bytes, total)`` is called after every block (``total`` is the Content-Length or
+    None). A response shorter than its Content-Length raises :class:`OSError`.
+    """
     from urllib.request import urlopen
 
     with urlopen(url, timeout=timeout) as resp, open(dest, "wb") as fh:  # noqa: S310
+        length = resp.headers.get("Content-Length") if getattr(resp, "headers", None) else None
+        total = int(length) if length and str(length).isdigit() else None
+        got = 0
         while True:
             block = resp.read(1 << 20)
             if not block:
                 break
             fh.write(block)
+            got += len(block)
+            if progress is not None:
+                progress(len(block), total)
+    if total is not None and got != total:
+        raise OSError(f"incomplete download: got {got} of {total} bytes")
 
 
-def fetch_file(url: str, dest: str | os.PathLike, sha256: str, *, dataset: str = "?") -> Path:
+#: Attempts of :func:`fetch_file` per file and the first pause between them (seconds, doubled
+#: after every failed attempt).
+DOWNLOAD_RETRIES = 3
+DOWNLOAD_BACKOFF = 1.0
+_sleep = time.sleep  # patched by the tests
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    """HTTP 4xx (except 408 timeout and 429 too many requests) will not change on a retry."""
+    code = getattr(exc, "code", None)
+    return isinstance(code, int) and 400 <= code < 500 and code not in (408, 429)
+
+
+def fetch_file(
+    url: str,
+    dest: str | os.PathLike,
+    sha256: str,
+    *,
+    dataset: str = "?",
+    retries: int = DOWNLOAD_RETRIES,
+    backoff: float = DOWNLOAD_BACKOFF,
+    timeout: float = 60.0,
+    progress: bool = True,
+) -> Path:
     """Download ``url`` to ``dest`` atomically, keeping it only if its sha256 matches.
+
+    Parameters
+    ----------
+    url, dest, sha256 : the source, the destination file and the expected hex sha256.
+    dataset : str
+        Named in messages.
+    retries : int, default=DOWNLOAD_RETRIES
+        Attempts in all; network errors and HTTP 5xx/408/429 are retried after ``backoff``,
+        ``2 * backoff``, ... seconds. HTTP 4xx and a wrong checksum are not retried.
+    timeout : float
+        Seconds without data before an attempt fails.
+    progress : bool, default=True
+        A tqdm progress bar (bytes) on stderr.
 
     Raises
     ------
     ChecksumError
         When the downloaded bytes do not have the expected sha256 (the partial file is removed).
     DataNotFoundError
-        When the download itself fails (no network, HTTP error).
+        When every attempt failed (no network, HTTP error): the message names the URL, the
+        destination and how to put the file there by hand.
     """
+    from tqdm.auto import tqdm
+
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
     os.close(fd)
     tmp = Path(tmp)
+    retries = max(1, int(retries))
+    errors: list[str] = []
     try:
-        try:
-            _fetch_url(url, tmp)
-        except OSError as exc:  # URLError, HTTPError, timeouts are OSErrors
-            raise DataNotFoundError(
-                f"dataset {dataset!r}: download of {url} failed ({exc}). Put the file at {dest} "
-                f"by hand (sha256 {sha256})."
-            ) from exc
+        for attempt in range(1, retries + 1):
+            bar = tqdm(
+                desc=f"{dataset}: {dest.name}" + (f" (try {attempt})" if attempt > 1 else ""),
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                disable=not progress,
+                leave=False,
+            )
+
+            def _progress(n, total, bar=bar):
+                if total is not None and bar.total != total:
+                    bar.total = total
+                bar.update(n)
+
+            try:
+                _fetch_url(url, tmp, timeout=timeout, progress=_progress)
+                break
+            except (OSError, http.client.HTTPException) as exc:  # URLError, timeouts, resets
+                errors.append(f"attempt {attempt}: {type(exc).__name__}: {exc}")
+                if _is_permanent(exc) or attempt == retries:
+                    raise DataNotFoundError(
+                        _download_failed(dataset, url, dest, sha256, errors)
+                    ) from exc
+                _sleep(backoff * 2 ** (attempt - 1))
+            finally:
+                bar.close()
         got = sha256_file(tmp)
         if got != sha256:
             raise ChecksumError(
                 f"dataset {dataset!r}: downloaded {url} has sha256 {got}, expected {sha256}; "
-                f"nothing was written to {dest}."
+                f"nothing was written to {dest}. The file at the URL changed or the download was "
+                f"corrupted: put the original file at {dest} by hand."
             )
         os.replace(tmp, dest)
     finally:
         if tmp.exists():
             tmp.unlink()
     return dest
+
+
+def _download_failed(dataset: str, url: str, dest: Path, sha256: str, errors: list[str]) -> str:
+    n = len(errors)
+    return "\n".join(
+        [
+            f"dataset {dataset!r}: download of {url} failed "
+            f"({n} attempt{'s' if n != 1 else ''}; last error: {errors[-1].split(': ', 1)[1]}).",
+            *(f"  {e}" for e in errors),
+            f"Looked for the file at {dest} (not there).",
+            "To provide it by hand: download the URL above on a connected machine and copy it to",
+            f"  {dest}",
+            f"(sha256 {sha256}), or point ${DATA_HOME_ENV} / data_home= to a folder that has it.",
+        ]
+    )
 
 
 def _where_data_home_came_from(data_home) -> str:
@@ -122,6 +213,7 @@ def ensure_files(
     *,
     download: bool = False,
     verify: bool = True,
+    progress: bool = True,
 ) -> list[Path]:
     """Return the local paths of ``info.files``, downloading missing ones if asked.
 
@@ -135,6 +227,8 @@ def ensure_files(
         Download missing files that have a URL (sha256-checked).
     verify : bool, default=True
         Check the sha256 of files found on disk.
+    progress : bool, default=True
+        Show a progress bar per downloaded file.
 
     Raises
     ------
@@ -152,7 +246,12 @@ def ensure_files(
         if undownloadable:
             raise DataNotFoundError(_missing_message(info, home, origin, missing))
         for f in missing:
-            fetch_file(f.url, home / f.path, f.sha256, dataset=info.name)
+            try:
+                fetch_file(f.url, home / f.path, f.sha256, dataset=info.name, progress=progress)
+            except DataNotFoundError as exc:
+                raise DataNotFoundError(
+                    f"{exc}\nData home: {home} (from {origin})."
+                ) from exc.__cause__
         missing = []
     if missing:
         raise DataNotFoundError(_missing_message(info, home, origin, missing))

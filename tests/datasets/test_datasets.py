@@ -164,7 +164,7 @@ def _fake_info(payload: bytes, url="https://example.org/x.csv") -> DatasetInfo:
 def test_download_is_checksummed(tmp_path, monkeypatch):
     calls = []
 
-    def fake_fetch(url, dest, timeout=60.0):
+    def fake_fetch(url, dest, **kwargs):
         calls.append(url)
         dest.write_bytes(ROOST_CSV)
 
@@ -181,22 +181,143 @@ def test_download_is_checksummed(tmp_path, monkeypatch):
 
 
 def test_download_with_wrong_checksum_leaves_nothing(tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        _download, "_fetch_url", lambda url, dest, timeout=60.0: dest.write_bytes(b"tampered")
-    )
+    calls = []
+
+    def tampered(url, dest, **kwargs):
+        calls.append(url)
+        dest.write_bytes(b"tampered")
+
+    monkeypatch.setattr(_download, "_fetch_url", tampered)
     info = _fake_info(ROOST_CSV)
     with pytest.raises(ChecksumError, match="expected"):
         ensure_files(info, tmp_path, download=True)
     assert not (tmp_path / "fake").exists() or not any((tmp_path / "fake").iterdir())
+    assert len(calls) == 1  # a wrong checksum is not retried
 
 
-def test_download_network_failure_is_data_not_found(tmp_path, monkeypatch):
-    def offline(url, dest, timeout=60.0):
+@pytest.fixture
+def no_sleep(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(_download, "_sleep", pauses.append)
+    return pauses
+
+
+def test_download_network_failure_is_data_not_found(tmp_path, monkeypatch, no_sleep):
+    calls = []
+
+    def offline(url, dest, **kwargs):
+        calls.append(url)
         raise OSError("Temporary failure in name resolution")
 
     monkeypatch.setattr(_download, "_fetch_url", offline)
-    with pytest.raises(DataNotFoundError, match="download of .* failed"):
-        load_dataset("roost_expt_non_metal_gap", data_home=tmp_path, download=True)
+    info = CATALOGUE["roost_expt_non_metal_gap"]
+    with pytest.raises(DataNotFoundError, match="download of .* failed") as exc:
+        load_dataset(info.name, data_home=tmp_path, download=True)
+    msg = str(exc.value)
+    dest = tmp_path / info.files[0].path
+    assert len(calls) == _download.DOWNLOAD_RETRIES == 3
+    assert no_sleep == [1.0, 2.0]  # exponential backoff between the attempts
+    assert "3 attempts" in msg and "name resolution" in msg
+    assert f"Looked for the file at {dest}" in msg and "by hand" in msg
+    assert info.files[0].url in msg and info.files[0].sha256 in msg
+    assert f"Data home: {tmp_path} (from the data_home argument)" in msg
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))  # no partial file left
+
+
+def test_download_retries_transient_errors_then_succeeds(tmp_path, monkeypatch, no_sleep):
+    import http.client
+
+    failures = [OSError("Connection reset by peer"), http.client.IncompleteRead(b"mat")]
+
+    def flaky(url, dest, **kwargs):
+        dest.write_bytes(b"partial")
+        if failures:
+            raise failures.pop(0)
+        dest.write_bytes(ROOST_CSV)
+
+    monkeypatch.setattr(_download, "_fetch_url", flaky)
+    (path,) = ensure_files(_fake_info(ROOST_CSV), tmp_path, download=True)
+    assert path.read_bytes() == ROOST_CSV
+    assert no_sleep == [1.0, 2.0]
+
+
+def test_download_http_404_is_not_retried(tmp_path, monkeypatch, no_sleep):
+    from urllib.error import HTTPError
+
+    calls = []
+
+    def not_found(url, dest, **kwargs):
+        calls.append(url)
+        raise HTTPError(url, 404, "Not Found", {}, None)
+
+    monkeypatch.setattr(_download, "_fetch_url", not_found)
+    with pytest.raises(DataNotFoundError, match="1 attempt;.*404"):
+        ensure_files(_fake_info(ROOST_CSV), tmp_path, download=True)
+    assert len(calls) == 1 and no_sleep == []
+
+
+def test_download_shows_a_progress_bar(tmp_path, monkeypatch, capsys):
+    def fetch(url, dest, *, progress, **kwargs):
+        for _ in range(3):
+            progress(len(ROOST_CSV) // 3, len(ROOST_CSV))
+        dest.write_bytes(ROOST_CSV)
+
+    import tqdm.auto
+
+    closed = []
+
+    class RecordingBar(tqdm.auto.tqdm):
+        def close(self):
+            if not self.disable:
+                closed.append((self.n, self.total, self.unit))
+            super().close()
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", RecordingBar)
+    monkeypatch.setattr(_download, "_fetch_url", fetch)
+    _download.fetch_file(
+        "https://example.org/x.csv",
+        tmp_path / "x.csv",
+        hashlib.sha256(ROOST_CSV).hexdigest(),
+        dataset="fake_roost",
+    )
+    assert "fake_roost: x.csv" in capsys.readouterr().err
+    third = len(ROOST_CSV) // 3
+    assert set(closed) == {(3 * third, len(ROOST_CSV), "B")}
+    _download.fetch_file(
+        "https://example.org/x.csv",
+        tmp_path / "y.csv",
+        hashlib.sha256(ROOST_CSV).hexdigest(),
+        progress=False,
+    )
+    assert capsys.readouterr().err == ""
+
+
+class _FakeResponse:
+    def __init__(self, payload: bytes, length: int | None):
+        self._chunks = [payload[i : i + 10] for i in range(0, len(payload), 10)]
+        self.headers = {} if length is None else {"Content-Length": str(length)}
+
+    def read(self, n):
+        return self._chunks.pop(0) if self._chunks else b""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_fetch_url_streams_reports_progress_and_detects_truncation(tmp_path, monkeypatch):
+    import urllib.request
+
+    responses = [_FakeResponse(ROOST_CSV, len(ROOST_CSV)), _FakeResponse(ROOST_CSV[:20], 50)]
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: responses.pop(0))
+    seen = []
+    _download._fetch_url("https://x", tmp_path / "a", progress=lambda n, t: seen.append((n, t)))
+    assert (tmp_path / "a").read_bytes() == ROOST_CSV
+    assert sum(n for n, _ in seen) == len(ROOST_CSV) and {t for _, t in seen} == {len(ROOST_CSV)}
+    with pytest.raises(OSError, match="incomplete download: got 20 of 50 bytes"):
+        _download._fetch_url("https://x", tmp_path / "b")
 
 
 def test_file_on_disk_with_wrong_checksum(tmp_path):
