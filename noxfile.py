@@ -37,9 +37,13 @@ def tests_slow(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Strict documentation build (MkDocs + mkdocstrings)."""
+    """Strict documentation build (MkDocs + mkdocstrings + mkdocs-gallery, which runs every example
+    in examples/; a few minutes on one core)."""
     _install(session, "docs,plot")
-    session.run("mkdocs", "build", "--strict")
+    session.run(
+        "mkdocs", "build", "--strict", *session.posargs,
+        env={"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NO_MKDOCS_2_WARNING": "1"},
+    )  # fmt: skip
 
 
 @nox.session
