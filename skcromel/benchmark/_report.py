@@ -10,6 +10,7 @@ import pandas as pd
 
 __all__ = [
     "PUBLISHED",
+    "bootstrap_markdown",
     "compare_with_published",
     "compound_bootstrap",
     "coverage_plot",

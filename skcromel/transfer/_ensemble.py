@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import clone
 
-__all__ = ["bootstrap_bags", "conformal_quantile", "fit_member"]
+__all__: list[str] = []  # internal to skcromel.transfer
 
 
 def bootstrap_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):

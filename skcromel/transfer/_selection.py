@@ -8,7 +8,7 @@ from sklearn.base import clone
 
 from ..model_selection import FormulaGroupKFold
 
-__all__ = ["select_sources"]
+__all__: list[str] = []  # internal to skcromel.transfer
 
 
 def select_sources(

@@ -139,7 +139,7 @@ def test_bad_input_errors(kingsbury):
         model.fit(X[:50], np.r_[y[:7], np.nan, y[8:50]])
     with pytest.raises(ValueError, match="at least 2"):
         model.fit(X[:1], y[:1])
-    with pytest.raises(ValueError, match="0 rows"):
+    with pytest.raises(ValueError, match="0 compositions"):
         model.fit(X[:50], y[:50]).predict([])
     lenient = TransferRegressor(sources=None, on_error="nan", **FAST)
     pred = lenient.fit(X[:50], y[:50]).predict(["NaCl", "not a formula"])
