@@ -39,7 +39,7 @@ it fits the selected methods on the training part and reports test MAE:
   third configuration, defined after the ``zix`` results were seen; its weights never see the
   test rows);
 * ``model:<name>``: a model of the benchmark runner's registry (``skcromel.benchmark``), e.g.
-  ``model:zi_hgb_full_pbe``, on the same splits (its own settings; the seed changes the grouped
+  ``model:transfer``, on the same splits (its own settings; the seed changes the grouped
   re-split, and the model's randomness only where the registered model takes no fixed seed);
 * ``blend:<source>``: equal-weight mean of ``tl:<source>`` and ``featm:<source>`` (both fitted on
   the training part only; fixed weights);

@@ -111,8 +111,12 @@ def test_registry():
     assert rf.get_params()["model__n_estimators"] == 50
     full = make_model("rf_magpie_full", "classification", quick=True)
     assert type(full[-1]).__name__ == "RandomForestClassifier"
-    for name in ("zi_hgb_magpie_ion", "zi_hgb_full", "zi_hgb_full_pbe", "zi_combined_full"):
-        assert type(make_model(name, quick=True)).__name__ == "ZeroInflatedRegressor"
+    assert type(make_model("transfer", "classification", quick=True)).__name__ == (
+        "TransferClassifier"
+    )
+    assert make_model("transfer_nosource", quick=True).sources is None
+    hgb = make_model("hgb_magpie_full", quick=True)
+    assert hgb.get_params()["model__max_iter"] == 50
 
 
 def test_runner_on_a_synthetic_suite(tmp_path):

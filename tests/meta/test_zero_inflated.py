@@ -126,21 +126,6 @@ def test_compositions_pipeline_clone_pickle_gridsearch():
     assert grid.best_params_["zeroinflatedregressor__threshold"] in (0.3, 0.7)
 
 
-def test_registered_runner_models_fit_compositions():
-    from skcromel.benchmark import list_models, make_model
-
-    assert {"zi_hgb_magpie", "zi_hgb_magpie_xgap", "zi_combined_gap"} <= set(list_models()["name"])
-    formulas = ["Cu", "Fe", "Al", "Ni", "NaCl", "MgO", "SiO2", "GaAs", "ZnO", "TiO2"] * 3
-    y = np.array([0, 0, 0, 0, 8.5, 7.8, 9.0, 1.4, 3.4, 3.2] * 3, dtype=float)
-    X = pd.DataFrame({"composition": formulas})
-    est = make_model("zi_combined_gap", quick=True).set_params(
-        regressor__cromel__model__max_epochs=2, regressor__xprop__model__max_epochs=2
-    )
-    pred = est.fit(X, y).predict(X)
-    assert pred.shape == (30,) and np.isfinite(pred).all()
-    assert est.nonzero_fraction_ == pytest.approx(0.6)
-
-
 def test_tags_follow_the_members():
     """Sparse input is accepted exactly when both members accept it (any sparse format)."""
     from scipy import sparse
