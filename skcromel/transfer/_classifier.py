@@ -81,8 +81,8 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
 
     def _classifier(self, fast: bool = False):
         return HistGradientBoostingClassifier(
-            max_iter=100 if fast else int(self.max_iter),
-            learning_rate=0.15 if fast else float(self.learning_rate),
+            max_iter=60 if fast else int(self.max_iter),
+            learning_rate=0.2 if fast else float(self.learning_rate),
             max_features=float(self.max_features),
             min_samples_leaf=int(self.min_samples_leaf),
             early_stopping=False,

@@ -195,8 +195,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     def _selection_learner(self):
         """A fast member for the inner CV of ``sources="auto"``."""
         return HistGradientBoostingRegressor(
-            max_iter=100,
-            learning_rate=0.15,
+            max_iter=60,
+            learning_rate=0.2,
             max_features=float(self.max_features),
             min_samples_leaf=int(self.min_samples_leaf),
             early_stopping=False,
