@@ -50,7 +50,7 @@ def docs(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Speed benchmarks (ratios against the tool a user would otherwise pick)."""
     _install(session, "benchmarks,plot")
-    session.run("python", "benchmarks/featurize_speed.py", *session.posargs)
+    session.run("python", "benchmarks/speed/featurize.py", *session.posargs)
 
 
 @nox.session
