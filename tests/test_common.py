@@ -76,6 +76,8 @@ def _construct(cls) -> BaseEstimator:
                    batch_size=16, random_state=0)  # fmt: skip
     if name == "DeltaRegressor":
         return cls(Ridge())
+    if name == "CVPlusRegressor":
+        return cls(Ridge(), cv=3, random_state=0)
     if name == "HoldoutBlendRegressor":
         return cls([("ridge", Ridge()), ("mean", DummyRegressor())], random_state=0)
     if name == "ZeroInflatedRegressor":  # members that take sparse input: the tags must say so

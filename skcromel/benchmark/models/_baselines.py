@@ -88,3 +88,19 @@ MODELS.add(
     "(magpie_full: 149 columns), extra inputs (e.g. temperature) passed through",
     quick_params={"model__max_iter": 50},
 )
+
+
+def _rf_magpie_cvplus_factory():
+    """rf_magpie with CV+ intervals (5 folds grouped by near-duplicate compound)."""
+    from ...meta import CVPlusRegressor
+
+    return CVPlusRegressor(_rf_magpie_factory("regression"), cv=5)
+
+
+MODELS.add(
+    "rf_magpie_cvplus",
+    _rf_magpie_cvplus_factory,
+    description="rf_magpie with 90 % prediction intervals by CV+ (5 folds grouped by "
+    "near-duplicate compound; Barber et al. 2021): the interval baseline",
+    quick_params={"estimator__model__n_estimators": 30},
+)
