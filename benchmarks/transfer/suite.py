@@ -70,7 +70,7 @@ def main(argv=None) -> int:
         if not datasets:
             continue
         result = run_benchmark(
-            args.models, datasets, protocol, seeds=args.seeds, out_dir=args.out,
+            args.models, datasets, protocol, seeds=args.seeds, out_dir=Path(args.out) / part,
             n_jobs=args.n_jobs,
         )  # fmt: skip
         path = write_report(
