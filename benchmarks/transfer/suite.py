@@ -30,19 +30,24 @@ from pathlib import Path
 REPORTS = Path(__file__).resolve().parents[2] / "docs" / "benchmarks" / "transfer"
 GROUPED = ["suite14", "crossprop_expt_deltae", "crossprop_expt_bandgap"]
 MODELS = ["transfer", "transfer_nosource", "hgb_magpie_full", "rf_magpie"]
+INTERVALS = ["rf_magpie_cvplus"]  # regression parts only: CV+ intervals of the random forest
 PARTS = {
-    "grouped": (GROUPED, "grouped-kfold"),
-    "matbench": (["matbench_expt_gap"], "matbench"),
-    "crossprop": (["crossprop_expt_deltae", "crossprop_expt_bandgap"], "crossprop"),
-    "classification": (["matbench_expt_is_metal"], "grouped-kfold"),
-    "classification-matbench": (["matbench_expt_is_metal"], "matbench"),
+    "grouped": (GROUPED, "grouped-kfold", MODELS + INTERVALS),
+    "matbench": (["matbench_expt_gap"], "matbench", MODELS + INTERVALS),
+    "crossprop": (
+        ["crossprop_expt_deltae", "crossprop_expt_bandgap"],
+        "crossprop",
+        MODELS + INTERVALS,
+    ),
+    "classification": (["matbench_expt_is_metal"], "grouped-kfold", MODELS),
+    "classification-matbench": (["matbench_expt_is_metal"], "matbench", MODELS),
 }
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--parts", nargs="+", default=list(PARTS), choices=list(PARTS))
-    ap.add_argument("--models", nargs="+", default=MODELS)
+    ap.add_argument("--models", nargs="+", default=None, help="default: the part's models")
     ap.add_argument("--datasets", nargs="+", default=None, help="restrict to these datasets")
     ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     ap.add_argument("--out", default="benchmarks/results/transfer", help="fold cache")
@@ -61,7 +66,7 @@ def main(argv=None) -> int:
         shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv)
     )
     for part in args.parts:
-        names, protocol = PARTS[part]
+        names, protocol, models = PARTS[part]
         datasets = []
         for d in names:
             datasets.extend(SUITE_14 if d == "suite14" else [d])
@@ -70,7 +75,7 @@ def main(argv=None) -> int:
         if not datasets:
             continue
         result = run_benchmark(
-            args.models, datasets, protocol, seeds=args.seeds, out_dir=Path(args.out) / part,
+            args.models or models, datasets, protocol, seeds=args.seeds, out_dir=Path(args.out) / part,
             n_jobs=args.n_jobs,
         )  # fmt: skip
         path = write_report(

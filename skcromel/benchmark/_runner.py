@@ -204,6 +204,8 @@ def _fit_predict(estimator, X_train, y_train, X_test, task):
     if task == "regression" and hasattr(est, "predict_interval"):
         interval = np.asarray(est.predict_interval(X_test, alpha=INTERVAL_ALPHA), dtype=np.float64)
         out["y_lower"], out["y_upper"] = interval[:, 0], interval[:, 1]
+    if hasattr(est, "sources_"):  # the pretrained sources a transfer model chose in this fold
+        out["sources"] = ";".join(est.sources_) or "none"
     if task == "classification" and hasattr(est, "predict_proba"):
         proba = est.predict_proba(X_test)
         classes = list(getattr(est, "classes_", []))
@@ -489,7 +491,10 @@ def run_benchmark(
     def _record(key, task, frame):
         y_score = frame["y_score"].to_numpy() if "y_score" in frame else None
         metrics = _metrics(frame["y_true"].to_numpy(), frame["y_pred"].to_numpy(), y_score, task)
-        fold_rows.append({**key, **metrics, "fit_time_s": float(frame["fit_time_s"].iloc[0])})
+        extra = {"sources": frame["sources"].iloc[0]} if "sources" in frame else {}
+        fold_rows.append(
+            {**key, **metrics, "fit_time_s": float(frame["fit_time_s"].iloc[0]), **extra}
+        )
         pred_frames.append(
             frame.assign(
                 **{k: key[k] for k in ("model", "dataset", "protocol", "seed", "fold")},
@@ -524,7 +529,7 @@ def run_benchmark(
         )
         if out["y_score"] is not None:
             frame["y_score"] = out["y_score"]
-        for column in ("y_std", "y_lower", "y_upper"):
+        for column in ("y_std", "y_lower", "y_upper", "sources"):
             if column in out:
                 frame[column] = out[column]
         if path is not None:
