@@ -4,7 +4,7 @@ Each member is fitted on a bootstrap sample of *compounds* (near-duplicate group
 replacement, every row of a drawn compound included as many times as it is drawn), so the
 out-of-bag rows of a member are compounds it never saw, spellings and repeats included. The
 out-of-bag predictions give an honest residual for every training row, which calibrates the
-prediction intervals (:func:`conformal_quantile`).
+prediction intervals (jackknife+-after-bootstrap, see ``TransferRegressor.predict_interval``).
 """
 
 from __future__ import annotations
@@ -33,11 +33,3 @@ def fit_member(template, X, y, weights, seed: int):
     est = clone(template).set_params(random_state=seed)
     est.fit(X[rows], y[rows], sample_weight=weights[rows])
     return est
-
-
-def conformal_quantile(sorted_scores: np.ndarray, alpha: float) -> float:
-    """Split-conformal quantile of calibration scores (sorted ascending): the
-    ``ceil((n + 1)(1 - alpha))``-th smallest, ``inf`` when there are too few scores."""
-    n = len(sorted_scores)
-    k = int(np.ceil((n + 1) * (1 - float(alpha))))
-    return float(sorted_scores[k - 1]) if 0 < k <= n else float("inf")

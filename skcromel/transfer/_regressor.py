@@ -10,7 +10,6 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _TransferBase
-from ._ensemble import conformal_quantile
 
 __all__ = ["TransferRegressor"]
 
@@ -57,8 +56,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     on a bootstrap sample of *compounds* (near-duplicate compositions are one compound), so the
     out-of-bag rows of every member are compounds it never saw. Their spread gives
     ``predict(X, return_std=True)``; their out-of-bag residuals calibrate
-    :meth:`predict_interval` (split-conformal on normalised out-of-bag residuals, in the spirit of
-    jackknife+-after-bootstrap, Kim, Xu & Barber, NeurIPS 2020). Targets with many exact zeros
+    :meth:`predict_interval` (jackknife+-after-bootstrap, Kim, Xu & Barber, NeurIPS 2020).
+    Targets with many exact zeros
     (band gaps of metals, magnetic moments of non-magnets) get a hurdle automatically: every member
     is a classifier for zero vs non-zero plus a regressor on the non-zero rows.
 
@@ -125,7 +124,9 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     classifiers_ : list or None
         Fitted zero / non-zero classifiers when ``hurdle_``.
     oob_prediction_ : ndarray of shape (n_samples,)
-        Out-of-bag prediction of each training row (NaN with fewer than 2 out-of-bag members).
+        Out-of-bag prediction of each training row (NaN when every member saw its compound).
+    oob_residuals_ : ndarray
+        Absolute out-of-bag residuals of the training rows that have out-of-bag members.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only for DataFrame input.
@@ -268,35 +269,24 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         return self
 
     def _calibrate(self, Z, y, oob):
-        """Out-of-bag predictions, spreads and normalised residuals of the training rows.
+        """Out-of-bag predictions and residuals of the training rows (jackknife+-after-bootstrap).
 
-        A row's out-of-bag prediction averages only its ``m`` out-of-bag members (about
-        ``n_estimators / e``), so it carries more member noise than a prediction of all ``B``
-        members; its squared residual is reduced by that excess, ``s² (1/m - 1/B)`` (``s²``: the
-        variance of its out-of-bag members), before it calibrates the intervals.
+        Row ``i``'s out-of-bag model ``mu_-i`` is the mean of the members whose bootstrap sample
+        did not draw its compound; ``oob_weights_`` (n_estimators x n_calibration) turns member
+        predictions at any ``x`` into ``mu_-i(x)`` for every calibration row at once.
         """
         R, P = self._member_outputs(Z)
-        M_oob = np.where(oob, self._combine(R, P), np.nan)
+        M = self._combine(R, P)
         n_oob = oob.sum(axis=1)
-        usable = n_oob >= 2
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # rows with no out-of-bag member
             pred = self._aggregate(R, P, oob)
-            spread = np.nanstd(np.where(usable[:, None], M_oob, np.nan), axis=1, ddof=1)
-        pred[~usable] = np.nan
-        spread[~usable] = np.nan
+        pred[n_oob == 0] = np.nan
         self.oob_prediction_ = pred
-        finite = np.isfinite(spread)
-        # floor of the scale: the typical spread, so that near-zero spreads do not blow up
-        self.scale_floor_ = float(np.median(spread[finite])) if finite.any() else 0.0
-        if not self.scale_floor_ > 0:
-            self.scale_floor_ = float(np.std(y)) or 1.0
-        B = len(self.estimators_)
-        excess = spread**2 * (1.0 / np.maximum(n_oob, 1) - 1.0 / B)
-        residual = np.sqrt(np.maximum((y - pred) ** 2 - excess, 0.0))
-        scale = spread + self.scale_floor_
-        ok = np.isfinite(pred) & np.isfinite(scale)
-        self.oob_scores_ = np.sort(residual[ok] / scale[ok])
+        usable = n_oob > 0
+        mu = (np.where(oob, M, 0.0).sum(axis=1) / np.maximum(n_oob, 1))[usable]
+        self.oob_residuals_ = np.abs(y[usable] - mu)
+        self.oob_weights_ = (oob[usable] / n_oob[usable, None]).T.astype(np.float64)
 
     # ------------------------------------------------------------------ predict
     def _member_outputs(self, Z):
@@ -354,12 +344,17 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         return pred, std
 
     def predict_interval(self, X, alpha=0.1):
-        """Prediction intervals that contain the target with probability ``1 - alpha``.
+        """Prediction intervals that contain the target with probability about ``1 - alpha``.
 
-        Calibrated on the out-of-bag residuals of the training compounds, normalised by the
-        members' spread: ``prediction ± q · (spread + floor)`` with ``q`` the conformal quantile
-        of ``|y - oob prediction| / (oob spread + floor)``. With a hurdle and non-negative
-        training targets, the lower bound is clipped at 0.
+        Jackknife+-after-bootstrap (B. Kim, C. Xu, R. F. Barber, *NeurIPS* 2020) over
+        compound-grouped bootstrap members: with ``mu_-i`` the mean of the members that never
+        saw training row ``i``'s compound and ``R_i = |y_i - mu_-i(x_i)|`` its out-of-bag
+        residual, the interval at ``x`` runs from the ``floor(alpha (n + 1))``-th smallest
+        ``mu_-i(x) - R_i`` to the ``ceil((1 - alpha)(n + 1))``-th smallest ``mu_-i(x) + R_i``
+        over the ``n`` training rows with out-of-bag members. The guarantee is marginal (on
+        average over new compounds like the training ones): at least ``1 - 2 alpha`` in theory,
+        close to ``1 - alpha`` in practice. With a hurdle and non-negative training targets, the
+        lower bound is clipped at 0.
 
         Parameters
         ----------
@@ -370,19 +365,32 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         Returns
         -------
         ndarray of shape (n_samples, 2)
-            Lower and upper bounds.
+            Lower and upper bounds (NaN for rows that could not be featurized).
         """
+        check_is_fitted(self, "oob_weights_")
         if not 0 < float(alpha) < 1:
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-        pred, std = self.predict(X, return_std=True)
-        q = self.conformal_quantile(alpha)
-        half = q * (std + self.scale_floor_)
-        lower, upper = pred - half, pred + half
+        Z, valid = self._transform(X)
+        M = self._combine(*self._member_outputs(Z))
+        res = self.oob_residuals_
+        n = len(res)
+        k_lo = int(np.floor(float(alpha) * (n + 1)))
+        k_hi = int(np.ceil((1 - float(alpha)) * (n + 1)))
+        out = np.full((len(M), 2), np.nan)
+        step = max(1, 4_000_000 // max(n, 1))  # bounded memory: step x n calibration rows
+        for s in range(0, len(M), step):
+            centre = M[s : s + step] @ self.oob_weights_  # mu_-i(x) of every calibration row
+            if k_lo >= 1:
+                low = centre - res
+                out[s : s + step, 0] = np.partition(low, k_lo - 1, axis=1)[:, k_lo - 1]
+            else:
+                out[s : s + step, 0] = -np.inf
+            if k_hi <= n:
+                high = centre + res
+                out[s : s + step, 1] = np.partition(high, k_hi - 1, axis=1)[:, k_hi - 1]
+            else:
+                out[s : s + step, 1] = np.inf
         if self.hurdle_ and self.y_min_ >= 0:
-            lower = np.maximum(lower, 0.0)
-        return np.column_stack([lower, upper])
-
-    def conformal_quantile(self, alpha=0.1) -> float:
-        """The calibrated multiplier ``q`` of :meth:`predict_interval` for miscoverage ``alpha``."""
-        check_is_fitted(self, "oob_scores_")
-        return conformal_quantile(self.oob_scores_, alpha)
+            out[:, 0] = np.maximum(out[:, 0], 0.0)
+        out[~valid] = np.nan
+        return out
