@@ -11,9 +11,7 @@ loads only when a torch model is used.
 
 from __future__ import annotations
 
-import importlib
-
-from . import _compat
+from ._lazy import lazy_attributes
 
 __version__ = "0.1.0"
 
@@ -59,15 +57,4 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        moved = _compat.moved_name(name)
-        if moved is not None:
-            return moved
-        raise AttributeError(f"module 'skcromel' has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())

@@ -12,8 +12,7 @@
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import lazy_attributes
 from ._attributes import IonProperty, Stoichiometry, ValenceOrbital, magpie_full
 from ._base import CompositionTransformer, OneColumnTransformerMixin
 from ._fraction import ElementFraction
@@ -41,11 +40,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())

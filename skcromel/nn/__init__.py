@@ -7,6 +7,7 @@
   crystal-graph encoder used by CroMEL (pure torch).
 """
 
+from .._lazy import lazy_attributes
 from ._estimator import TorchMLPRegressor, TorchRegressor
 from ._gnn import GatedGraphConv, PropertyHead, StructureEncoder, mean_pool
 from ._networks import (
@@ -54,10 +55,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    from .._compat import moved_name
-
-    moved = moved_name(name, __name__)
-    if moved is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return moved
+__getattr__, __dir__ = lazy_attributes(__name__, {}, globals())

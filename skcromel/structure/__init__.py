@@ -17,8 +17,7 @@ The torch-based transfer estimators are imported on first use.
 
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import lazy_attributes
 from ._ce_properties import (
     CE_PROPERTIES,
     CE_TABLE_PRESETS,
@@ -68,11 +67,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, globals())
