@@ -56,7 +56,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     on a bootstrap sample of *compounds* (near-duplicate compositions are one compound), so the
     out-of-bag rows of every member are compounds it never saw. Their spread gives
     ``predict(X, return_std=True)``; their out-of-bag residuals calibrate
-    :meth:`predict_interval` (jackknife+-after-bootstrap, Kim, Xu & Barber, NeurIPS 2020).
+    :meth:`predict_interval` (out-of-bag conformal prediction, Johansson et al. 2014).
     Targets with many exact zeros
     (band gaps of metals, magnetic moments of non-magnets) get a hurdle automatically: every member
     is a classifier for zero vs non-zero plus a regressor on the non-zero rows.
@@ -126,7 +126,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     oob_prediction_ : ndarray of shape (n_samples,)
         Out-of-bag prediction of each training row (NaN when every member saw its compound).
     oob_residuals_ : ndarray
-        Absolute out-of-bag residuals of the training rows that have out-of-bag members.
+        Sorted absolute out-of-bag residuals of the training rows that have out-of-bag members.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only for DataFrame input.
@@ -269,24 +269,21 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         return self
 
     def _calibrate(self, Z, y, oob):
-        """Out-of-bag predictions and residuals of the training rows (jackknife+-after-bootstrap).
+        """Out-of-bag predictions and residuals of the training rows.
 
-        Row ``i``'s out-of-bag model ``mu_-i`` is the mean of the members whose bootstrap sample
-        did not draw its compound; ``oob_weights_`` (n_estimators x n_calibration) turns member
-        predictions at any ``x`` into ``mu_-i(x)`` for every calibration row at once.
+        Row ``i``'s out-of-bag prediction aggregates (like :meth:`predict`) only the members
+        whose bootstrap sample did not draw its compound; its absolute residual calibrates
+        :meth:`predict_interval`.
         """
         R, P = self._member_outputs(Z)
-        M = self._combine(R, P)
         n_oob = oob.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # rows with no out-of-bag member
             pred = self._aggregate(R, P, oob)
         pred[n_oob == 0] = np.nan
         self.oob_prediction_ = pred
-        usable = n_oob > 0
-        mu = (np.where(oob, M, 0.0).sum(axis=1) / np.maximum(n_oob, 1))[usable]
-        self.oob_residuals_ = np.abs(y[usable] - mu)
-        self.oob_weights_ = (oob[usable] / n_oob[usable, None]).T.astype(np.float64)
+        usable = np.isfinite(pred)
+        self.oob_residuals_ = np.sort(np.abs(y[usable] - pred[usable]))
 
     # ------------------------------------------------------------------ predict
     def _member_outputs(self, Z):
@@ -346,15 +343,13 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     def predict_interval(self, X, alpha=0.1):
         """Prediction intervals that contain the target with probability about ``1 - alpha``.
 
-        Jackknife+-after-bootstrap (B. Kim, C. Xu, R. F. Barber, *NeurIPS* 2020) over
-        compound-grouped bootstrap members: with ``mu_-i`` the mean of the members that never
-        saw training row ``i``'s compound and ``R_i = |y_i - mu_-i(x_i)|`` its out-of-bag
-        residual, the interval at ``x`` runs from the ``floor(alpha (n + 1))``-th smallest
-        ``mu_-i(x) - R_i`` to the ``ceil((1 - alpha)(n + 1))``-th smallest ``mu_-i(x) + R_i``
-        over the ``n`` training rows with out-of-bag members. The guarantee is marginal (on
-        average over new compounds like the training ones): at least ``1 - 2 alpha`` in theory,
-        close to ``1 - alpha`` in practice. With a hurdle and non-negative training targets, the
-        lower bound is clipped at 0.
+        Out-of-bag conformal prediction (U. Johansson, H. Boström, T. Löfström, H. Linusson,
+        *Mach. Learn.* 97, 155, 2014): every training row has an out-of-bag prediction from the
+        members that never saw its compound; the interval is ``prediction ± q`` with ``q`` the
+        ``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` out-of-bag absolute residuals. The
+        guarantee is marginal (on average over new compounds like the training ones), not per
+        compound; the members' spread (``predict(X, return_std=True)``) tells which rows are less
+        certain. With a hurdle and non-negative training targets, the lower bound is clipped at 0.
 
         Parameters
         ----------
@@ -367,30 +362,18 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         ndarray of shape (n_samples, 2)
             Lower and upper bounds (NaN for rows that could not be featurized).
         """
-        check_is_fitted(self, "oob_weights_")
         if not 0 < float(alpha) < 1:
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
-        Z, valid = self._transform(X)
-        M = self._combine(*self._member_outputs(Z))
-        res = self.oob_residuals_
-        n = len(res)
-        k_lo = int(np.floor(float(alpha) * (n + 1)))
-        k_hi = int(np.ceil((1 - float(alpha)) * (n + 1)))
-        out = np.full((len(M), 2), np.nan)
-        step = max(1, 4_000_000 // max(n, 1))  # bounded memory: step x n calibration rows
-        for s in range(0, len(M), step):
-            centre = M[s : s + step] @ self.oob_weights_  # mu_-i(x) of every calibration row
-            if k_lo >= 1:
-                low = centre - res
-                out[s : s + step, 0] = np.partition(low, k_lo - 1, axis=1)[:, k_lo - 1]
-            else:
-                out[s : s + step, 0] = -np.inf
-            if k_hi <= n:
-                high = centre + res
-                out[s : s + step, 1] = np.partition(high, k_hi - 1, axis=1)[:, k_hi - 1]
-            else:
-                out[s : s + step, 1] = np.inf
+        pred = self.predict(X)
+        q = self.interval_half_width(alpha)
+        out = np.column_stack([pred - q, pred + q])
         if self.hurdle_ and self.y_min_ >= 0:
             out[:, 0] = np.maximum(out[:, 0], 0.0)
-        out[~valid] = np.nan
         return out
+
+    def interval_half_width(self, alpha=0.1) -> float:
+        """The half width ``q`` of the intervals at miscoverage ``alpha`` (target units)."""
+        check_is_fitted(self, "oob_residuals_")
+        res = self.oob_residuals_
+        k = int(np.ceil((len(res) + 1) * (1 - float(alpha))))
+        return float(res[k - 1]) if 0 < k <= len(res) else float("inf")
