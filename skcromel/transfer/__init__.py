@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from .._lazy import lazy_attributes
+from ._base import AUTO_SOURCES
 from ._classifier import TransferClassifier
 from ._features import COMPOSITION_BLOCKS, TransferFeatures, source_kind
 from ._regressor import TransferRegressor
@@ -20,6 +21,7 @@ from ._regressor import TransferRegressor
 _LAZY: dict[str, str] = {}  # rank_sources ("._ranking") joins with the source zoo
 
 __all__ = [
+    "AUTO_SOURCES",
     "COMPOSITION_BLOCKS",
     "TransferClassifier",
     "TransferFeatures",

@@ -14,22 +14,27 @@ from ._ensemble import bootstrap_bags, fit_member
 from ._features import TransferFeatures
 from ._selection import select_sources
 
-__all__: list[str] = []
+__all__ = ["AUTO_SOURCES"]
+
+
+#: The pretrained sources ``sources="auto"`` scores (all ship with skcromel): the four ElemNet
+#: cross-property sources and the CHGNet-taught CroMEL source. Fixed before the evaluation of
+#: the transfer estimators; other sources (the zoo, your own) are used by naming them.
+AUTO_SOURCES = (
+    "elemnet-small-mp-eform",
+    "elemnet-small-mp-gap",
+    "elemnet-small-oqmd-hform",
+    "elemnet-small-oqmd-vol",
+    "cromel-chgnet",
+)
 
 
 def default_sources() -> list[str]:
-    """Every available pretrained composition source (ElemNet-type and CroMEL), sorted."""
+    """The candidates of ``sources="auto"``: :data:`AUTO_SOURCES` that are available."""
     from ..registry import list_pretrained
-    from ._features import source_kind
 
-    out = []
-    for name in list_pretrained():
-        try:
-            source_kind(name)
-        except ValueError:
-            continue
-        out.append(name)
-    return out
+    available = set(list_pretrained())
+    return [name for name in AUTO_SOURCES if name in available]
 
 
 class _TransferBase(BaseEstimator):

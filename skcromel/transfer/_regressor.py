@@ -75,10 +75,11 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         character) and 48 MEGNet embedding statistics -- broad physical descriptors at a feature
         count small enough for fast boosting.
     sources : "auto", sequence of str or None, default="auto"
-        Pretrained sources whose frozen features are offered to the learner. ``"auto"``: every
-        shipped composition source is scored by paired, compound-grouped 3-fold CV on the
-        training rows, and kept only when it lowers the error by more than one standard error
-        (``source_scores_`` records the scores). A list: exactly these sources. None: no source
+        Pretrained sources whose frozen features are offered to the learner. ``"auto"``: each
+        of :data:`~skcromel.transfer.AUTO_SOURCES` (the four shipped ElemNet sources and the
+        shipped CHGNet-taught CroMEL source) is scored by paired, compound-grouped 3-fold CV on
+        the training rows, and kept only when it lowers the error by more than one standard
+        error (``source_scores_`` records the scores). A list: exactly these sources. None: no source
         (the no-transfer ablation).
     n_estimators : int, default=8
         Bagged members (at least 2). With 8, about 85 % of the training rows have the two or
