@@ -28,8 +28,10 @@ def bootstrap_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
 
 
 def fit_member(template, X, y, weights, seed: int):
-    """Fit a clone of ``template`` on the rows with positive weight (weights as sample weights)."""
-    rows = np.flatnonzero(weights > 0)
+    """Fit a clone of ``template`` on the bootstrap sample: every row repeated as many times as
+    its weight (draw count). Repeating rows rather than passing ``sample_weight`` keeps gradient
+    boosting's feature binning fast (with sample weights scikit-learn bins on weighted quantiles,
+    about 100 times slower on a few thousand rows)."""
+    rows = np.repeat(np.arange(len(weights)), np.asarray(weights, dtype=np.int64))
     est = clone(template).set_params(random_state=seed)
-    est.fit(X[rows], y[rows], sample_weight=weights[rows])
-    return est
+    return est.fit(X[rows], y[rows])
