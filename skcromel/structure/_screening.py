@@ -55,14 +55,13 @@ import pandas as pd
 
 from ..elements import SYMBOLS
 
+# SCREENING_RULES, TAU_THRESHOLD and tau_factor join __all__ once skcromel.structure re-exports
+# them (the package's __init__ lists its public names)
 __all__ = [
     "R_OXYGEN",
-    "SCREENING_RULES",
-    "TAU_THRESHOLD",
     "octahedral_factor",
     "screen_perovskites",
     "shannon_radius",
-    "tau_factor",
     "tolerance_factor",
 ]
 
@@ -259,7 +258,7 @@ def screen_perovskites(
     elements : sequence of str, default=None
         Cations to combine when ``candidates`` is None.
     rule : {"tau", "t_mu", "li2023"}, default="tau"
-        The decision rule (:data:`SCREENING_RULES`): ``"tau"``, Bartel et al.'s ``tau < 4.18``
+        The decision rule: ``"tau"``, Bartel et al.'s ``tau < 4.18``
         (the most accurate on known perovskites and non-perovskites, see the module docstring);
         ``"t_mu"``, ``0.825 < t <= 1.059`` and ``0.414 < mu < 0.732``; ``"li2023"``, Li et al.'s
         ``0.7 < t <= 1.1`` and ``0.45 < mu < 0.7`` (reproduces their screening, but with Shannon
