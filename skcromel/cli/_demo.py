@@ -112,7 +112,7 @@ def _quick_note(n_rows: int, n_total: int) -> str:
         f"quick mode: {n_rows} of the {n_total} rows (whole formula groups), 5-fold grouped CV; "
         f"smaller {'; '.join(changed)}; {kept} trained as in the full run; {skipped} left out. "
         "A short run with an honest picture, not numbers to report: the full run (no --quick) "
-        "trains on 5 times more rows."
+        f"trains on {n_total / n_rows:.0f} times more rows."
     )
 
 
