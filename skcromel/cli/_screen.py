@@ -1,4 +1,5 @@
-"""``skcromel screen-perovskites``: tolerance / octahedral factor screening of ABO3 candidates."""
+"""``skcromel screen-perovskites``: geometric (tau, tolerance / octahedral factor) screening of
+ABO3 candidates, with a reason for every decision."""
 
 from __future__ import annotations
 
@@ -60,6 +61,25 @@ def _energy_predictor(args):
     return model
 
 
+def _windows(args):
+    """``t_window`` / ``mu_window`` from ``--t-min`` ... ``--mu-max`` (None: the rule's own); a
+    bound not given keeps the rule's (or is open when the rule has no such window)."""
+    from ..structure._screening import SCREENING_RULES
+
+    spec = SCREENING_RULES[args.rule]
+    out = {}
+    for name, low, high in (("t", args.t_min, args.t_max), ("mu", args.mu_min, args.mu_max)):
+        if low is None and high is None:
+            continue
+        default = spec[f"{name}_window"] or (float("-inf"), float("inf"))
+        window = (default[0] if low is None else low, default[1] if high is None else high)
+        if not window[0] < window[1]:
+            raise CLIError(f"--{name}-min must be below --{name}-max (got {window[0]:g}, "
+                           f"{window[1]:g})")  # fmt: skip
+        out[f"{name}_window"] = window
+    return out
+
+
 def _cmd_screen(args) -> int:
     import pandas as pd
 
@@ -67,7 +87,18 @@ def _cmd_screen(args) -> int:
 
     if args.input and args.elements:
         raise CLIError("give an input CSV or --elements, not both")
-    kw = dict(t_window=(args.t_min, args.t_max), mu_window=(args.mu_min, args.mu_max))
+    if args.radii and not getattr(args, "rule_given", False):
+        # tau needs oxidation states, which --radii does not give: Li et al.'s convention
+        args.rule = "li2023"
+        print("--radii: screening with rule li2023 (Li et al.'s t and mu windows; rule tau "
+              "needs oxidation states); --rule t_mu for the other window rule",
+              file=sys.stderr)  # fmt: skip
+    elif args.radii and args.rule == "tau":
+        raise CLIError(
+            "--radii gives one radius per element without oxidation states, and rule 'tau' "
+            "needs them: use --rule li2023 (Li et al.'s windows) or --rule t_mu"
+        )
+    kw = dict(rule=args.rule, **_windows(args))
     if args.predict_energy or args.model:
         kw.update(
             predictor=_energy_predictor(args),
@@ -92,9 +123,12 @@ def _cmd_screen(args) -> int:
     else:
         if not args.elements:
             raise CLIError("give an input CSV or --elements Sr,Ti,La,...")
-        result = screen_perovskites(
-            elements=[e.strip() for e in args.elements.split(",") if e.strip()], **kw
-        )
+        try:
+            result = screen_perovskites(
+                elements=[e.strip() for e in args.elements.split(",") if e.strip()], **kw
+            )
+        except ValueError as exc:  # unknown element symbols
+            raise CLIError(f"--elements: {exc}") from exc
     if args.stable_only:
         result = result[result["stable"]]
     if args.output == "-":
@@ -102,33 +136,59 @@ def _cmd_screen(args) -> int:
     else:
         result.to_csv(args.output, index=False)
         n = int(result["stable"].sum())
-        what = (
-            "pass t, mu and the energy filter" if "formation_energy" in result else "pass t and mu"
+        what = f"pass rule '{args.rule}'" + (
+            " and the energy filter" if "formation_energy" in result else ""
         )
-        print(f"wrote {len(result)} candidates ({n} {what}) to {args.output}")
+        print(
+            f"wrote {len(result)} candidates ({n} {what}) to {args.output}; the reason column "
+            "says why each was kept or rejected"
+        )
     return 0
+
+
+class _RuleAction(argparse.Action):
+    """Stores ``--rule`` and notes that it was given (``--radii`` defaults to li2023 otherwise)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, values)
+        namespace.rule_given = True
 
 
 def add_screen_subparser(subparsers) -> argparse.ArgumentParser:
     """Register ``skcromel screen-perovskites`` on an ``argparse`` sub-parser collection."""
     p = subparsers.add_parser(
         "screen-perovskites",
-        help="tolerance / octahedral factor screening of ABO3 candidates",
-        description="Geometric screening of ABO3 perovskite candidates (Goldschmidt tolerance "
-        "and octahedral factor), optionally with a predicted formation energy.",
+        help="tau / tolerance / octahedral factor screening of ABO3 candidates",
+        description="Geometric screening of ABO3 perovskite candidates (Bartel's tau, or "
+        "Goldschmidt tolerance and octahedral factor windows) with Shannon radii, optionally "
+        "with a predicted formation energy. Every row gets a reason column: why it was kept "
+        "or rejected, or which radius is missing.",
     )
     p.add_argument("input", nargs="?", default=None, help="CSV with a formula column (optional)")
     p.add_argument("--column", default="formula", help="formula column of the input CSV")
     p.add_argument("--elements", default=None, help="comma-separated cations: all A-B pairs")
-    p.add_argument("--t-min", type=float, default=0.7, help="tolerance factor t > this")
-    p.add_argument("--t-max", type=float, default=1.1, help="tolerance factor t <= this")
-    p.add_argument("--mu-min", type=float, default=0.45, help="octahedral factor mu > this")
-    p.add_argument("--mu-max", type=float, default=0.7, help="octahedral factor mu < this")
+    p.add_argument(
+        "--rule",
+        choices=["tau", "t_mu", "li2023"],
+        default="tau",
+        action=_RuleAction,
+        help="decision rule: tau = Bartel et al. 2019, tau < 4.18 (the most accurate on known "
+        "perovskite and non-perovskite oxides); t_mu = 0.825 < t <= 1.059 and 0.414 < mu < "
+        "0.732; li2023 = Li et al. 2023, 0.7 < t <= 1.1 and 0.45 < mu < 0.7 (with Shannon radii "
+        "it rejects SrTiO3 and BaTiO3) (default: tau; li2023 with --radii)",
+    )
+    p.add_argument("--t-min", type=float, default=None, help="tolerance factor t > this "
+                   "(default: the rule's window; none for tau)")  # fmt: skip
+    p.add_argument("--t-max", type=float, default=None, help="tolerance factor t <= this")
+    p.add_argument("--mu-min", type=float, default=None, help="octahedral factor mu > this "
+                   "(default: the rule's window; none for tau)")  # fmt: skip
+    p.add_argument("--mu-max", type=float, default=None, help="octahedral factor mu < this")
     p.add_argument("--stable-only", action="store_true", help="write only passing candidates")
     p.add_argument(
         "--radii",
         default=None,
-        help="CSV element,radius (angstrom): one radius per element on both sites",
+        help="CSV element,radius (angstrom): one radius per element on both sites (needs "
+        "--rule li2023 or t_mu)",
     )
     g = p.add_argument_group("formation energy (spinel -> perovskite CE transfer model)")
     g.add_argument(

@@ -366,24 +366,70 @@ def test_benchmark_download(tmp_path, fake_dataset, capsys):
 
 
 # ------------------------------------------------------------------------------ demo
-def test_demo_quick(tmp_path, capsys):
+def test_demo_quick(tmp_path, capsys, monkeypatch):
+    import numpy as np
+
+    from skcromel.benchmark import make_model
+    from skcromel.cli import _demo
+
+    # what --quick runs: the fine-tuned ElemNet with the full run's training settings (5 epochs
+    # left it predicting about -0.7 eV/atom for every compound), ElemNet from scratch left out
+    models = dict(_demo._models(quick=True))
+    assert list(models) == ["dummy", "rf_magpie", "xprop_mp_eform", "transfer"]
+    assert models["xprop_mp_eform"].get_params()["max_epochs"] == 60
+    assert models["transfer"] is None  # the runner's quick settings
+    assert [n for n, _ in _demo._models(quick=False)] == list(_demo.DEMO_MODELS)
+    note = _demo._quick_note(400, 2135)
+    assert "TransferRegressor (recommended) (n_estimators 3 instead of 8" in note
+    assert "ElemNet-small, scratch left out" in note and "not numbers to report" in note
+    assert _demo._workers() >= 1
+    # the test run: one worker process, and the transfer model's sources fixed (the inner source
+    # selection of sources="auto" alone takes ~25 s of CPU over the 5 folds)
+    fixed = make_model("transfer", quick=True).set_params(sources=["elemnet-small-mp-eform"])
+    real = _demo._models
+    monkeypatch.setattr(_demo, "_models", lambda quick: [
+        (n, fixed if n == "transfer" else e) for n, e in real(quick)])  # fmt: skip
+    monkeypatch.setattr(_demo, "_workers", lambda: 1)
+
     assert main(["demo", "--quick", "--out", str(tmp_path)]) == 0
-    assert (tmp_path / "kingsbury_parity.png").is_file()
+    for png in ("kingsbury_parity.png", "kingsbury_intervals.png"):
+        assert (tmp_path / png).is_file()
     scores = pd.read_csv(tmp_path / "kingsbury_cv_scores.csv")
     by_model = scores.groupby("model").MAE.mean()
+    assert set(by_model.index) == {"dummy mean", "RF on magpie", "ElemNet fine-tuned from MP ΔHf",
+                                   "TransferRegressor (recommended)"}  # fmt: skip
     assert by_model["RF on magpie"] < 0.5 * by_model["dummy mean"]
-    assert set(by_model.index) == {"dummy mean", "RF on magpie", "ElemNet-small, scratch",
-                                   "ElemNet fine-tuned from MP ΔHf"}  # fmt: skip
+    # an honest picture: the fine-tuned network learnt (no constant prediction) and beats the RF
+    assert by_model["ElemNet fine-tuned from MP ΔHf"] < by_model["RF on magpie"]
+    assert by_model["TransferRegressor (recommended)"] < by_model["RF on magpie"]
     assert (scores.groupby("model").fold.nunique() == 5).all()
     preds = pd.read_csv(tmp_path / "kingsbury_cv_predictions.csv")
-    assert (
-        not preds.isna().any().any() and len(preds) == scores.groupby("model").n_test.sum().iloc[0]
-    )
+    assert len(preds) == scores.groupby("model").n_test.sum().iloc[0]
+    assert not preds.isna().any().any()
+    fine = preds["ElemNet fine-tuned from MP ΔHf"]
+    assert fine.std() > 0.7 * preds["target"].std()
+    assert np.corrcoef(fine, preds["target"])[0, 1] > 0.9
+    # the compositions and targets of the quick subsample line up
+    from skcromel.datasets import load_kingsbury
+
+    ds = load_kingsbury()
+    truth = dict(zip(ds.X["composition"], ds.y))
+    np.testing.assert_allclose(preds["target"], [truth[c] for c in preds["composition"]])
+    label = "TransferRegressor (recommended)"
+    inside = preds["target"].between(preds[f"{label} lower"], preds[f"{label} upper"])
+    coverage = pd.read_csv(tmp_path / "kingsbury_interval_coverage.csv")
+    assert coverage["model"].tolist() == [label] and coverage["level"].tolist() == [0.9]
+    assert coverage["coverage"].iloc[0] == pytest.approx(inside.mean())
+    assert 0.8 <= inside.mean() <= 1.0
     captured = capsys.readouterr()
     assert "grouped by reduced formula" in captured.out
-    # progress as it goes: a line before the slow parts and one per model when it is done
+    assert f"{label}: 90 % prediction intervals hold" in captured.out
+    # progress and what quick mode is, before the slow part; a line per model at the end
     lines = captured.out.splitlines()
     assert lines[0].startswith("loading the Kingsbury")
+    quick = next(i for i, ln in enumerate(lines) if ln.startswith("quick mode: 400 of the 2135"))
+    cv = next(i for i, ln in enumerate(lines) if ln.startswith("5-fold cross-validation of 4"))
+    assert quick < cv
     for i, label in enumerate(["dummy mean", "RF on magpie"], start=1):
         assert any(ln.startswith(f"  [{i}/4] {label}") and "MAE" in ln for ln in lines)
     assert "benchmark folds" in captured.err  # the fold progress bar
