@@ -64,16 +64,16 @@ plt.show()
 #
 # Screening every A–B pair
 # ------------------------
-# `screen_perovskites` computes *t* = (r_A + r_O) / (√2 (r_B + r_O)) and *μ* = r_B / r_O from
-# Shannon ionic radii, trying every charge-neutral pair of oxidation states, and keeps the
-# candidates inside both windows. A formation-energy model can be added as a third filter
-# (`predictor=`).
+# `screen_perovskites` computes Goldschmidt's *t* = (r_A + r_O) / (√2 (r_B + r_O)), *μ* = r_B / r_O
+# and Bartel et al.'s *τ* from Shannon ionic radii, trying every charge-neutral pair of oxidation
+# states; by default a candidate is kept when τ < 4.18 (`rule="tau"`; Li et al.'s t/μ windows are
+# `rule="li2023"`). A formation-energy model can be added as a further filter (`predictor=`).
 cations = ["Li", "Na", "K", "Rb", "Cs", "Mg", "Ca", "Sr", "Ba", "Pb", "La", "Y", "Bi",
            "Ti", "Zr", "Hf", "Nb", "Ta", "Al", "Ga", "Sc", "V", "Cr", "Mn", "Fe", "Co", "Ni"]  # fmt: skip
 screen = screen_perovskites(elements=cations)
-print(f"{len(screen)} candidates, {int(screen['stable'].sum())} kept by the t/μ windows")
+print(f"{len(screen)} candidates, {int(screen['stable'].sum())} kept by the τ rule")
 screen.loc[screen["formula"].isin(["SrTiO3", "BaTiO3", "LaAlO3", "KNbO3"]),
-           ["formula", "t", "mu", "stable"]]  # fmt: skip
+           ["formula", "t", "mu", "tau", "stable"]]  # fmt: skip
 
 # %%
 has_radii = np.isfinite(screen["t"]) & np.isfinite(screen["mu"])

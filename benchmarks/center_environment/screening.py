@@ -36,7 +36,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     paper = pd.read_csv(get_data_home(args.data_home) / CSV)
     t0 = time.perf_counter()
-    ours = screen_perovskites(paper["perovskites"].tolist())
+    ours = screen_perovskites(paper["perovskites"].tolist(), rule="li2023")
     elapsed = time.perf_counter() - t0
     has = ours["t"].notna().to_numpy()
 
@@ -50,7 +50,7 @@ def main(argv=None):
     )
     paper_radii = r_b.to_dict()
     same = np.allclose(r_a.reindex(r_b.index), r_b, atol=1e-9)
-    replay = screen_perovskites(paper["perovskites"].tolist(), radii=paper_radii)
+    replay = screen_perovskites(paper["perovskites"].tolist(), radii=paper_radii, rule="li2023")
 
     cat = paper["Data Category"]
     p_t = (paper["tolerance_factor"] > 0.7) & (paper["tolerance_factor"] <= 1.1)

@@ -98,13 +98,13 @@ def main(argv=None):
             lookup = dict(zip(formulas, e_pred))
             return np.array([lookup[x] for x in f])
 
-    geo0 = screen_perovskites(formulas)
+    geo0 = screen_perovskites(formulas, rule="li2023")
     radii = paper_radii(paper, geo0["A"], geo0["B"])
     runs = {}
     for name, kw in (("Shannon radii", {}), ("paper's implied radii", {"radii": radii})):
         runs[name] = screen_perovskites(
             formulas, predictor=Fixed(), max_formation_energy=PAPER_MAX_FORMATION_ENERGY,
-            predict_all=True, **kw,
+            predict_all=True, rule="li2023", **kw,
         )  # fmt: skip
 
     ok = np.isfinite(e_pred)

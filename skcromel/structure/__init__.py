@@ -31,9 +31,12 @@ from ._center_environment import SITE_ROLES, CenterEnvironmentFeaturizer
 from ._prototypes import PROTOTYPES, perovskite_structure, prototype_structure, spinel_structure
 from ._screening import (
     R_OXYGEN,
+    SCREENING_RULES,
+    TAU_THRESHOLD,
     octahedral_factor,
     screen_perovskites,
     shannon_radius,
+    tau_factor,
     tolerance_factor,
 )
 
@@ -50,7 +53,9 @@ __all__ = [
     "PROTOTYPES",
     "PUBLISHED_TABLE_PATH",
     "R_OXYGEN",
+    "SCREENING_RULES",
     "SITE_ROLES",
+    "TAU_THRESHOLD",
     "CEProperty",
     "CenterEnvironmentFeaturizer",
     "ce_property_table",
@@ -62,6 +67,7 @@ __all__ = [
     "screen_perovskites",
     "shannon_radius",
     "spinel_structure",
+    "tau_factor",
     "tolerance_factor",
     *_LAZY,
 ]

@@ -55,13 +55,14 @@ import pandas as pd
 
 from ..elements import SYMBOLS
 
-# SCREENING_RULES, TAU_THRESHOLD and tau_factor join __all__ once skcromel.structure re-exports
-# them (the package's __init__ lists its public names)
 __all__ = [
     "R_OXYGEN",
+    "SCREENING_RULES",
+    "TAU_THRESHOLD",
     "octahedral_factor",
     "screen_perovskites",
     "shannon_radius",
+    "tau_factor",
     "tolerance_factor",
 ]
 

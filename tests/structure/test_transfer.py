@@ -265,7 +265,7 @@ def test_cli_trains_on_data_home(tmp_path, monkeypatch):
     assert args.func(args) == 0
     assert calls["random_state"] == 3 and str(calls["data_home"]) == str(home)
     df = pd.read_csv(out)
-    geo = df["pass_t"] & df["pass_mu"]
+    geo = df["pass_tau"].astype(bool)
     assert df.loc[geo, "formation_energy"].notna().all()
     assert df.loc[~geo, "formation_energy"].isna().all()
     assert hasattr(pickle.loads(saved.read_bytes()), "predict")
