@@ -2,9 +2,10 @@
 
 ``skcromel demo`` needs no data setup. It loads the 2,135 experimental formation enthalpies of
 Kingsbury et al. (inside the installed pymatgen), writes their magpie features, and compares models
-under a leak-free protocol: 5-fold cross-validation with folds grouped by reduced formula, so no
-composition is ever in both a training and a test fold, and every fold fits a fresh clone (a
-fine-tuned model restarts from the pristine pretrained source in every fold).
+under a leak-free protocol: 5-fold cross-validation with folds grouped by compound (near-duplicate
+compositions, normalised fractions within 0.005, are one compound), so no compound is ever in both
+a training and a test fold, and every fold fits a fresh clone (a fine-tuned model restarts from
+the pristine pretrained source in every fold).
 
 Models (recipes of :mod:`skcromel.benchmark.models`, run by the benchmark runner): the training
 mean, a random forest on magpie statistics (the usual baseline), ElemNet trained from scratch,
@@ -149,8 +150,8 @@ def _run_demo(out_dir: Path, quick: bool, seed: int, n_jobs: int) -> int:
 
         n_rows = len(_quick_subsample(ds, QUICK_ROWS, np.random.RandomState(0)))
         _say(_quick_note(n_rows, len(y)))
-    # The benchmark runner: 5 folds grouped by reduced formula (no composition in both a training
-    # and a test fold) and a fresh clone of every model per fold (fine-tuning restarts from the
+    # The benchmark runner: 5 folds grouped by compound (no near-duplicate composition in both a
+    # training and a test fold) and a fresh clone of every model per fold (fine-tuning restarts from the
     # pristine source weights). The folds of all models share the worker processes, the slowest
     # model first, so that the cores stay busy; a progress bar counts the folds.
     order = sorted(models, key=lambda m: list(DEMO_MODELS).index(m[0]), reverse=True)

@@ -137,7 +137,7 @@ def build_parser() -> Parser:
         "demo",
         help="the main job on a dataset that ships with pymatgen",
         description="Featurize the 2,135 Kingsbury experimental formation enthalpies (inside "
-        "pymatgen) and compare models under 5-fold CV grouped by reduced formula. Prints "
+        "pymatgen) and compare models under 5-fold CV grouped by compound. Prints "
         "progress as it goes.",
     )
     p.add_argument("--out", default="skcromel_output", help="output folder")
