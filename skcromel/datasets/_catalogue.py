@@ -31,7 +31,18 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
-__all__ = ["CATALOGUE", "SUITE_14", "DataFile", "DatasetInfo", "get_dataset_info"]
+__all__ = [
+    "BENCHMARK_COLLECTIONS",
+    "BENCHMARK_COPIES",
+    "BENCHMARK_EXTRA",
+    "CATALOGUE",
+    "STRUCTURE_POOLS",
+    "SUITE_14",
+    "DataFile",
+    "DatasetInfo",
+    "benchmark_dataset_names",
+    "get_dataset_info",
+]
 
 
 @dataclass(frozen=True)
@@ -895,6 +906,68 @@ CATALOGUE: dict[str, DatasetInfo] = _build()
 SUITE_14: tuple[str, ...] = tuple(
     e.name for e in CATALOGUE.values() if e.collection == "experimental-14"
 )
+
+
+#: Collections whose datasets are evaluation targets: no pretrained source may have seen any of
+#: their compositions (see :func:`skcromel.cross_property.benchmark_compositions`).
+BENCHMARK_COLLECTIONS: tuple[str, ...] = (
+    "experimental-14",
+    "experimental",
+    "matbench",
+    "crossprop",
+)
+#: Evaluation targets outside those collections (the CE transfer's perovskite target domain).
+BENCHMARK_EXTRA: tuple[str, ...] = ("ce_perovskite_formation_energy",)
+#: Other files in the data home with copies of benchmark sets (other spellings or the raw,
+#: undeduplicated versions): ``(path, composition column)``. Excluded too, to be safe.
+BENCHMARK_COPIES: tuple[tuple[str, str], ...] = (
+    ("crabnet/data/matbench/expt_gap.csv", "formula"),
+    ("crabnet/data/matbench/expt_is_metal.csv", "formula"),
+    ("crabnet/data/matbench/glass.csv", "formula"),
+    ("crabnet/data/matbench/steels_yield.csv", "formula"),
+    ("matminer_csv/expt_formation_enthalpy.csv", "formula"),
+    ("matminer_csv/expt_formation_enthalpy_kingsbury.csv", "formula"),
+    ("matminer_csv/expt_gap.csv", "formula"),
+    ("matminer_csv/glass_binary_v2.csv", "formula"),
+    (
+        "expt_other/mastml_metallic_glass_trg/Metallic_Glass_Forming_with_features2.csv",
+        "Material compositions",
+    ),
+    ("expt_ngs00/simd/dataset/estm.csv", "Formula"),
+    ("expt_ngs00/DopNet/dataset/mrl.csv", "Formula"),
+)
+
+
+#: Structure pools of the data home used to pretrain structure-aware sources (CroMEL): how the
+#: composition of each structure is read from the tables, in the order the pretraining script
+#: loads them (``file`` one or several CSVs, ``column`` the formula, ``dropna`` rows kept only
+#: with these labels, ``tar_members`` a tarball whose ``<formula>.cif`` members select the rows).
+STRUCTURE_POOLS: dict[str, dict] = {
+    "mp_elastic_structs": {
+        "file": "mp_elastic_structs/labels.csv",
+        "column": "formula",
+        "dropna": ["form_eng"],
+    },
+    "cdvae_perov5": {
+        "file": ["cdvae_perov5/data/perov_5/val.csv", "cdvae_perov5/data/perov_5/test.csv"],
+        "column": "formula",
+    },
+    "ce_spinels": {
+        "file": "ce/csv/spinel_source_FE_CE_AB_AB.csv",
+        "column": "formula",
+        "tar_members": "ce/spinel_to_perovskite_TL/CE-features-generation/"
+        "cif_conventional_unrelax.tar.gz",
+    },
+}
+
+
+def benchmark_dataset_names() -> tuple[str, ...]:
+    """Catalogue names of every evaluation target (collections above, plus the extras)."""
+    return tuple(
+        e.name
+        for e in CATALOGUE.values()
+        if e.collection in BENCHMARK_COLLECTIONS or e.name in BENCHMARK_EXTRA
+    )
 
 
 def get_dataset_info(name: str) -> DatasetInfo:
