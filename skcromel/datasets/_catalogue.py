@@ -302,9 +302,9 @@ _CRABNET_SPLITS = {
     "CritExam__Ed": (("train", 59509), ("val", 12752), ("test", 12753)),
     "CritExam__Ef": (("train", 59509), ("val", 12752), ("test", 12753)),
     "OQMD_Bandgap": (("train", 239125), ("val", 51241), ("test", 51242)),
-    "OQMD_Energy_per_atom": (("val", 51255), ("test", 51255)),
-    "OQMD_Formation_Enthalpy": (("val", 51255), ("test", 51255)),
-    "OQMD_Volume_per_atom": (("val", 51255), ("test", 51255)),
+    "OQMD_Energy_per_atom": (("train", 239190), ("val", 51255), ("test", 51255)),
+    "OQMD_Formation_Enthalpy": (("train", 239190), ("val", 51255), ("test", 51255)),
+    "OQMD_Volume_per_atom": (("train", 239190), ("val", 51255), ("test", 51255)),
     "aflow__Egap": (("train", 19330), ("val", 4125), ("test", 4122)),
     "aflow__ael_bulk_modulus_vrh": (("train", 3428), ("val", 732), ("test", 736)),
     "aflow__ael_debye_temperature": (("train", 3428), ("val", 732), ("test", 736)),
@@ -634,6 +634,12 @@ def _crossprop() -> list[DatasetInfo]:
     return out
 
 
+#: (folder, split) files taken from the crabnet 2.0.8 wheel (no raw GitHub URL)
+_CRABNET_FROM_WHEEL = {
+    (f, "train")
+    for f in ("OQMD_Energy_per_atom", "OQMD_Formation_Enthalpy", "OQMD_Volume_per_atom")
+}
+
 _CRABNET_META = {
     # folder: (name, property, unit, citation)
     "OQMD_Formation_Enthalpy": ("oqmd_formation_enthalpy", "formation enthalpy (DFT)", "eV/atom"),
@@ -697,7 +703,12 @@ def _computed_sources() -> list[DatasetInfo]:
         name, prop, unit = _CRABNET_META[folder]
         base = f"crabnet/data/benchmark_data/{folder}"
         files = tuple(
-            _f(f"{base}/{split}.csv", f"{_URL_CRABNET}/data/benchmark_data/{folder}/{split}.csv")
+            _f(
+                f"{base}/{split}.csv",
+                None  # not in the GitHub snapshot: from the crabnet 2.0.8 wheel
+                if (folder, split) in _CRABNET_FROM_WHEEL
+                else f"{_URL_CRABNET}/data/benchmark_data/{folder}/{split}.csv",
+            )
             for split, _ in parts
         )
         missing = [s for s in ("train", "val", "test") if s not in dict(parts)]
@@ -707,6 +718,15 @@ def _computed_sources() -> list[DatasetInfo]:
             "CrabNet's extended benchmark table (70/15/15 splits, kept in metadata['split']); "
             "units as in the source database (assumed, not restated upstream)."
         )
+        if any((folder, split) in _CRABNET_FROM_WHEEL for split, _ in parts):
+            notes += (
+                " train.csv is not in the GitHub repository: it comes from the crabnet 2.0.8 "
+                "wheel on PyPI (crabnet/data/benchmark_data/" + folder + "/train.csv; the "
+                "wheel's val/test files are byte-identical to the repository's), so it has no "
+                "download URL: pip download crabnet==2.0.8 --no-deps and unzip that path into "
+                "the data home. train+val+test is the 341,700-row table of the CrabNet paper and "
+                "the CrossPropertyTL/ElemNet source."
+            )
         if missing:
             notes += (
                 f" Only {'+'.join(s for s, _ in parts)} are available offline (the upstream "
