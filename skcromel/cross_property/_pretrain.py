@@ -55,6 +55,7 @@ __all__ = [
     "float16_check",
     "prepare_pretraining_data",
     "pretrain_elemnet",
+    "pretrain_elemnet_multitask",
     "read_exclude_file",
     "save_source",
     "write_exclude_file",
@@ -357,10 +358,13 @@ def source_table(card: dict, data_home=None) -> tuple[np.ndarray, np.ndarray]:
         overrides = data.get("composition_overrides") or {}
         comps = np.array([overrides.get(v, v) for v in out], dtype=object)
         return comps, np.ones(len(comps), dtype=bool)
-    files = data.get("file")
-    if not files:
+    if data.get("tables"):  # multi-task: every table's rows, stacked in order
+        groups = [t["file"] for t in data["tables"]]
+    elif data.get("file"):
+        groups = [data["file"]]
+    else:
         raise ValueError(f"card {card.get('name')!r} names no data file")
-    files = [files] if isinstance(files, str) else list(files)
+    files = [f for g in groups for f in ([g] if isinstance(g, str) else list(g))]
     df = pd.concat(
         [pd.read_csv(home / f, keep_default_na=False, na_values=[""]) for f in files],
         ignore_index=True,
@@ -1092,6 +1096,231 @@ def pretrain_elemnet(
         "torch_version": torch.__version__,
     }
     return model, card
+
+
+def pretrain_elemnet_multitask(
+    tables: dict,
+    *,
+    exclude: dict | None = None,
+    exclude_tol: float = DEFAULT_TOL,
+    name: str = "elemnet-multitask",
+    variant: str = "elemnet-small",
+    max_epochs: int = 300,
+    batch_size: int = 256,
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    validation_fraction: float = 0.1,
+    patience: int | None = 20,
+    max_time: float | None = None,
+    device: str = "auto",
+    random_state: int = 0,
+    progress: bool = True,
+    checkpoint: str | os.PathLike | None = None,
+    data_description: str | None = None,
+) -> tuple[torch.nn.Module, dict]:
+    """One ElemNet trunk with a linear head per property, trained on the union of tables.
+
+    Every table is filtered like :func:`pretrain_elemnet` (unusable rows, near duplicates of
+    ``exclude``); rows of the same composition (identical normalised fractions) are merged into
+    one training row whose label in each table's column is the mean of that table's values there
+    (NaN where the table has no such composition). The loss is the MAE over the labelled entries
+    of the standardised targets (:func:`train_masked`); early stopping on the mean per-head
+    validation MAE. The validation split (``validation_fraction`` of the near-duplicate groups)
+    is shared by all heads.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{head name: {"compositions": ..., "y": ..., "unit": str, "description": str}}``.
+    exclude, exclude_tol, name, variant, max_epochs, batch_size, lr, weight_decay,
+    validation_fraction, patience, max_time, device, random_state, progress, checkpoint
+        As in :func:`pretrain_elemnet`.
+
+    Returns
+    -------
+    module : torch module (``MLP`` with ``n_out = len(tables)``), fitted, on CPU, eval mode
+    card : dict
+        Model card; ``heads`` lists each head's property, unit, scaling, rows and validation MAE.
+    """
+    import pandas as pd
+
+    from ..nn._networks import module_from_spec
+    from ..nn._training import resolve_device, seeded
+
+    t0 = time.perf_counter()
+    heads = list(tables)
+    k = len(heads)
+    if k < 1:
+        raise ValueError("tables is empty")
+    vals, ys, head_of = [], [], []
+    for j, h in enumerate(heads):
+        v, _ = as_composition_array(tables[h]["compositions"])
+        yy = np.asarray(tables[h]["y"], dtype=np.float64).reshape(-1)
+        if len(v) != len(yy):
+            raise ValueError(f"table {h!r}: {len(v)} compositions but {len(yy)} targets")
+        vals.append(v)
+        ys.append(yy)
+        head_of.append(np.full(len(v), j))
+    values = np.concatenate(vals)
+    y_all = np.concatenate(ys)
+    head_of = np.concatenate(head_of)
+    # tables share most compositions: featurize each distinct string once
+    uniq_str, inv = np.unique(values.astype(str), return_inverse=True)
+    frac_u = to_element_matrix(uniq_str.astype(object), ELEMNET_ELEMENTS, on_error="nan")
+    frac_u = frac_u.astype(np.float32)
+    usable = ~np.isnan(frac_u).any(axis=1)[inv] & np.isfinite(y_all)
+    n_unusable = {h: int(((head_of == j) & ~usable).sum()) for j, h in enumerate(heads)}
+    exclude_info: dict = {"rule": None, "n_rows_removed": 0}
+    if exclude is not None:
+        hit, exclude_info = exclude_near_duplicates(values, exclude, tol=exclude_tol, usable=usable)
+        exclude_info["n_rows_removed_per_table"] = {
+            h: int(((head_of == j) & hit & usable).sum()) for j, h in enumerate(heads)
+        }
+        usable &= ~hit
+    idx = np.flatnonzero(usable)
+    comp_id = near_duplicate_groups(values[idx], tol=0.0)  # identical compositions
+    df = pd.DataFrame({"c": comp_id, "h": head_of[idx], "y": y_all[idx]})
+    merged = df.groupby(["c", "h"], sort=True)["y"].mean().unstack("h")
+    merged = merged.reindex(columns=range(k))
+    first = pd.Series(np.arange(len(idx))).groupby(comp_id).first()
+    rep = idx[first.loc[merged.index].to_numpy()]  # a representative row per composition
+    Y = merged.to_numpy(dtype=np.float64)
+    X_all = frac_u[inv[rep]]
+    groups = near_duplicate_groups(values[rep], tol=DEFAULT_TOL)
+    splitter = GroupShuffleSplit(
+        n_splits=1, test_size=validation_fraction, random_state=random_state
+    )
+    tr, va = next(splitter.split(X_all, groups=groups))
+    mean = np.nanmean(Y[tr], axis=0)
+    scale = np.nanstd(Y[tr], axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    Ys = (Y - mean) / scale
+
+    dev = resolve_device(device)
+    spec = {**elemnet_spec(variant), "n_out": k}
+    with seeded(int(random_state), dev):
+        module = module_from_spec(spec)
+    fingerprint = composition_set_sha256(values[idx]) + hashlib.sha256(Y.tobytes()).hexdigest()
+    fingerprint += json.dumps(
+        {"batch_size": batch_size, "lr": lr, "weight_decay": weight_decay, "variant": variant,
+         "random_state": random_state, "heads": heads},
+        sort_keys=True,
+    )  # fmt: skip
+    run = train_masked(
+        module, X_all[tr], Ys[tr], X_all[va], Ys[va], max_epochs=max_epochs,
+        batch_size=batch_size, lr=lr, weight_decay=weight_decay, patience=patience,
+        max_time=max_time, device=dev, seed=int(random_state), checkpoint=checkpoint,
+        fingerprint=fingerprint, progress=f"pretrain {name}" if progress else False,
+    )  # fmt: skip
+    module = module.cpu().eval()
+
+    def head_mae(mod) -> np.ndarray:
+        with torch.inference_mode():
+            pred = mod(torch.from_numpy(X_all[va])).double().numpy() * scale + mean
+        err = np.abs(pred - Y[va])
+        return np.array([np.nanmean(err[:, j]) if np.isfinite(err[:, j]).any() else np.nan
+                         for j in range(k)])  # fmt: skip
+
+    mae32 = head_mae(module)
+    state = {kk: v.detach().clone() for kk, v in module.state_dict().items()}
+    module.load_state_dict({kk: v.half().float() for kk, v in state.items()})
+    mae16 = head_mae(module)
+    module.load_state_dict(state)
+    rel = np.nanmax(np.abs(mae16 - mae32) / np.where(mae32 > 0, mae32, 1.0))
+    history = run["history"]
+    rows_per_s = [r["rows_per_s"] for r in history]
+    head_rows = []
+    for j, h in enumerate(heads):
+        lab = np.isfinite(Y[:, j])
+        base = np.nanmean(np.abs(Y[va, j] - mean[j])) if lab[va].any() else np.nan
+        head_rows.append(
+            {
+                "name": h,
+                "target": tables[h].get("target", h),
+                "unit": tables[h].get("unit"),
+                "description": tables[h].get("description"),
+                "file": tables[h].get("file"),
+                "scaling": {"mean": float(mean[j]), "scale": float(scale[j])},
+                "n_rows_input": int((head_of == j).sum()),
+                "n_rows_unusable": n_unusable[h],
+                "n_compositions_train": int(lab[tr].sum()),
+                "n_compositions_validation": int(lab[va].sum()),
+                "validation_mae": float(mae32[j]),
+                "validation_mae_float16": float(mae16[j]),
+                "validation_mae_mean_baseline": float(base),
+            }
+        )
+    card = {
+        "name": name,
+        "description": (
+            f"Multi-task ElemNet ({variant}) source: one trunk, {k} linear heads "
+            f"({', '.join(heads)}), trained with a masked MAE on the union of the tables"
+            + (f" ({data_description})" if data_description else "")
+        ),
+        "kind": "cross-property-source",
+        "input": ELEMNET_INPUT,
+        "input_elements": " ".join(ELEMNET_ELEMENTS),
+        "architecture": spec,
+        "n_parameters": int(sum(p.numel() for p in module.parameters())),
+        "target": "multi-task: " + ", ".join(heads),
+        "unit": "per head",
+        "target_scaling": {
+            "mean": 0.0,
+            "scale": 1.0,
+            "note": "outputs are standardised per head: see heads[*].scaling",
+        },
+        "heads": head_rows,
+        "data": {
+            "description": data_description,
+            "tables": [{"name": h, "file": tables[h].get("file")} for h in heads],
+            "n_rows_input": int(len(values)),
+            "n_rows_unusable": int(sum(n_unusable.values())),
+            "exclusion": exclude_info,
+            "n_rows_pool": int(len(idx)),
+            "training_compositions_sha256": composition_set_sha256(values[idx]),
+            "n_rows_train": int(len(tr)),
+            "n_rows_validation": int(len(va)),
+            "merge": "rows of identical composition merged per table by the mean of its values",
+            "validation_split": (
+                f"GroupShuffleSplit by near-duplicate group (tol {DEFAULT_TOL:g}), "
+                f"test_size={validation_fraction}, random_state={random_state}"
+            ),
+        },
+        "settings": {
+            "optimizer": "adam",
+            "loss": "masked mae (labelled entries of the standardised targets)",
+            "training_loop": "skcromel.cross_property._pretrain.train_masked",
+            "lr": lr,
+            "weight_decay": weight_decay,
+            "batch_size": batch_size,
+            "max_epochs": max_epochs,
+            "patience": patience,
+            "max_time_s": max_time,
+            "random_state": random_state,
+            "target_standardized": True,
+        },
+        "training": {
+            "epochs_run": len(history),
+            "best_epoch": run["best_epoch"],
+            "stopped_by": run["stopped_by"],
+            "resumed_from_epoch": run["resumed_from_epoch"],
+            "train_seconds": round(run["elapsed_s"], 1),
+            "rows_per_s_median": float(np.median(rows_per_s)) if rows_per_s else None,
+            "validation_curve": [round(r["valid_loss"], 5) for r in history],
+            "wall_time_s": round(time.perf_counter() - t0, 1),
+            "device": dev,
+            "torch_threads": torch.get_num_threads(),
+            "machine": f"{platform.machine()} {platform.system()}",
+        },
+        "metrics": {
+            "validation_mae": {h["name"]: h["validation_mae"] for h in head_rows},
+            "validation_mae_mean_standardised": float(np.nanmean(mae32 / scale)),
+            "float16_check": {"max_relative_change": float(rel)},
+        },
+        "created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "torch_version": torch.__version__,
+    }
+    return module, card
 
 
 def save_source(

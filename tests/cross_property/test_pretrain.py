@@ -270,3 +270,33 @@ def test_shipped_source_reproduces_its_card(name):
     mae = float(np.mean(np.abs(pred - prep["y"][va])))
     expected = card["metrics"]["float16_check"][f"validation_mae_{card['weights_dtype']}"]
     assert mae == pytest.approx(expected, rel=1e-4)
+
+
+def test_multitask_trunk_merges_tables_and_masks_the_loss(tmp_path):
+    from skcromel.cross_property import pretrain_elemnet_multitask
+
+    metals = ["Li", "Na", "K", "Mg", "Ca", "Fe", "Co", "Ni", "Cu", "Zn", "Al", "Ti"]
+    f1 = [f"{m}O" for m in metals] + [f"{m}2O3" for m in metals] + ["NaCl", "Cl2Na2"]
+    f2 = [f"{m}S" for m in metals] + ["NaCl", "MgO"]
+    rng = np.random.default_rng(0)
+    tables = {
+        "a": {"compositions": f1, "y": rng.normal(size=len(f1)), "unit": "eV", "file": "a.csv"},
+        "b": {"compositions": f2, "y": 10 * rng.normal(size=len(f2)), "unit": "K", "file": "b.csv"},
+    }
+    module, card = pretrain_elemnet_multitask(
+        tables, exclude={"s": ["Mg0.501O0.499"]}, max_epochs=2, batch_size=8, progress=False,
+        validation_fraction=0.25, device="cpu",
+    )  # fmt: skip
+    ex = card["data"]["exclusion"]
+    assert ex["rule"] == exclusion_rule() and ex["n_rows_removed_per_table"] == {"a": 1, "b": 1}
+    assert card["data"]["n_rows_pool"] == len(f1) + len(f2) - 2
+    # NaCl and Cl2Na2 are one composition; NaCl of both tables is one row with two labels
+    assert card["data"]["n_rows_train"] + card["data"]["n_rows_validation"] == 36
+    heads = {h["name"]: h for h in card["heads"]}
+    assert heads["a"]["n_compositions_train"] + heads["a"]["n_compositions_validation"] == 24
+    assert heads["b"]["unit"] == "K" and heads["b"]["scaling"]["scale"] > 1
+    assert card["architecture"]["n_out"] == 2
+    assert module(torch.zeros(3, 86)).shape == (3, 2)
+    out = registry.save_pretrained(module, card, tmp_path / "mt", dtype=torch.float16)
+    assert registry.load_pretrained(out).build_module()(torch.zeros(1, 86)).shape == (1, 2)
+    registry.clear_cache()
