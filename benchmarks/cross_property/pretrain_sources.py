@@ -140,6 +140,10 @@ DATA_LICENCE = {  # per database
     + ". Cite these when using this model.",
 }
 
+#: sources that ship in the wheel (skcromel/pretrained/) and the zoo built into the data home
+SHIPPED = ["eform", "gap", "hform", "vol"]
+ZOO = [k for k in SOURCES if k not in SHIPPED and not k.endswith("-vt")]
+
 
 def source_name(key: str, variant: str = "elemnet-small", suffix: str = "") -> str:
     db = SOURCES[key][0]
@@ -161,7 +165,12 @@ def read_source_table(key: str, data_home=None) -> pd.DataFrame:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sources", default="eform,gap", help="comma list, or 'all'")
+    parser.add_argument(
+        "--sources",
+        default="eform,gap",
+        help="comma list of keys; 'shipped' = the sources in the wheel, 'zoo' = the others "
+        "(one per remaining property), 'all' = both",
+    )
     parser.add_argument("--list", action="store_true", help="print the sources and exit")
     parser.add_argument("--variant", default="elemnet-small", choices=["elemnet", "elemnet-small"])
     parser.add_argument("--epochs", type=int, default=300)
@@ -191,9 +200,10 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default=None, help="registry name (one source only)")
     args = parser.parse_args(argv)
 
-    keys = list(SOURCES) if args.sources == "all" else [
-        s.strip() for s in args.sources.split(",") if s.strip()
-    ]  # fmt: skip
+    aliases = {"shipped": SHIPPED, "zoo": ZOO, "all": SHIPPED + ZOO}
+    keys = [
+        k for s in args.sources.split(",") if s.strip() for k in aliases.get(s.strip(), [s.strip()])
+    ]
     unknown = [k for k in keys if k not in SOURCES]
     if unknown:
         parser.error(f"unknown sources {unknown}; known: {', '.join(SOURCES)}")

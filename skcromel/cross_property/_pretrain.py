@@ -57,6 +57,7 @@ __all__ = [
     "pretrain_elemnet",
     "pretrain_elemnet_multitask",
     "read_exclude_file",
+    "register_data_home_sources",
     "save_source",
     "write_exclude_file",
 ]
@@ -398,22 +399,45 @@ def source_training_compositions(card: dict, data_home=None, *, benchmark=None) 
     return values[usable & ~hit]
 
 
-def source_cards(data_home=None, *, shipped: bool = True, data_home_sources: bool = True):
-    """``{name: card}`` of the shipped sources and of those built into
-    ``<data home>/skcromel_sources/<name>/`` (the zoo sources too large for the wheel)."""
+def source_cards(
+    data_home=None, *, shipped: bool = True, data_home_sources: bool = True, folders=()
+):
+    """``{name: card}`` of the shipped sources, of those built into
+    ``<data home>/skcromel_sources/<name>/`` (the zoo sources too large for the wheel) and of
+    the sources in ``folders`` (each holding ``<name>/card.json``)."""
     from ..registry import PRETRAINED_DIR
 
-    dirs = []
+    dirs = [Path(f) for f in folders]
     if shipped:
         dirs.append(PRETRAINED_DIR)
     if data_home_sources:
-        dirs.append(get_data_home(data_home) / "skcromel_sources")
+        dirs.append(get_data_home(data_home) / DATA_HOME_SOURCES)
     cards = {}
     for d in dirs:
         for card_file in sorted(d.glob("*/card.json")) if d.is_dir() else []:
             card = json.loads(card_file.read_text(encoding="utf-8"))
             cards.setdefault(card_file.parent.name, card)
     return cards
+
+
+#: Folder of the data home where sources too large for the wheel are built.
+DATA_HOME_SOURCES = "skcromel_sources"
+
+
+def register_data_home_sources(data_home=None, *, folder: str | os.PathLike | None = None):
+    """Register every source built into ``<data home>/skcromel_sources/<name>/`` (or ``folder``)
+    with :func:`skcromel.registry.register_source`, so ``load_pretrained(name)`` finds it.
+
+    Returns the registered names (empty when the folder does not exist).
+    """
+    from ..registry import register_source
+
+    root = Path(folder) if folder is not None else get_data_home(data_home) / DATA_HOME_SOURCES
+    names = []
+    for card_file in sorted(root.glob("*/card.json")) if root.is_dir() else []:
+        register_source(card_file.parent.name, card_file.parent)
+        names.append(card_file.parent.name)
+    return names
 
 
 def audit_source_leaks(cards: dict | None = None, data_home=None, *, tol: float = DEFAULT_TOL):

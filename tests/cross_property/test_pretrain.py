@@ -300,3 +300,19 @@ def test_multitask_trunk_merges_tables_and_masks_the_loss(tmp_path):
     out = registry.save_pretrained(module, card, tmp_path / "mt", dtype=torch.float16)
     assert registry.load_pretrained(out).build_module()(torch.zeros(1, 86)).shape == (1, 2)
     registry.clear_cache()
+
+
+def test_register_data_home_sources(tmp_path):
+    from skcromel.cross_property import register_data_home_sources, source_cards
+
+    formulas, y = _pretrain_data()
+    model, card = pretrain_elemnet(
+        formulas, y, name="zoo-x", max_epochs=1, batch_size=16, progress=False, device="cpu"
+    )
+    save_source(model, card, tmp_path / "skcromel_sources" / "zoo-x")
+    assert register_data_home_sources(tmp_path) == ["zoo-x"]
+    assert registry.load_pretrained("zoo-x").card["name"] == "zoo-x"
+    cards = source_cards(tmp_path, shipped=False)
+    assert list(cards) == ["zoo-x"]
+    assert register_data_home_sources(tmp_path / "nowhere") == []
+    registry.clear_cache()
