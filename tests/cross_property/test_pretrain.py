@@ -315,4 +315,5 @@ def test_register_data_home_sources(tmp_path):
     cards = source_cards(tmp_path, shipped=False)
     assert list(cards) == ["zoo-x"]
     assert register_data_home_sources(tmp_path / "nowhere") == []
+    registry._EXTRA_SOURCES.pop("zoo-x")  # no public unregister: leave the registry as found
     registry.clear_cache()
