@@ -206,8 +206,9 @@ class CHGNetTeacher(BaseEstimator):
 
     dim = 64
 
-    def __init__(self, features="crystal", model="0.3.0", batch_size=64, device="cpu",
-                 progress=False):  # fmt: skip
+    def __init__(
+        self, features="crystal", model="0.3.0", batch_size=64, device="cpu", progress=False
+    ):
         self.features = features
         self.model = model
         self.batch_size = batch_size
@@ -272,8 +273,9 @@ def resolve_teacher(teacher):
     """
     if isinstance(teacher, str):
         if teacher not in TEACHERS:
-            raise ValueError(f"teacher must be one of {TEACHERS} or a teacher object, "
-                             f"got {teacher!r}")  # fmt: skip
+            raise ValueError(
+                f"teacher must be one of {TEACHERS} or a teacher object, got {teacher!r}"
+            )
         if teacher == "chgnet":
             return CHGNetTeacher()
         if teacher == "chgnet-atoms":
