@@ -242,6 +242,7 @@ chgnet = pytest.importorskip(
 )
 
 
+@pytest.mark.filterwarnings("ignore:Converting a tensor with requires_grad")
 def test_chgnet_features_are_cell_invariant_and_match_chgnet():
     model = T.load_chgnet()
     prim = _rocksalt("Na", "Cl", 5.64)
