@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+#: Model name -> ``sources`` of TransferRegressor; any other name given to ``--models`` is a
+#: source used alone (e.g. ``cromel-chgnet-crystal`` registered with ``--register``).
 MODELS = {
     "no_transfer": None,
     "cromel-offline-cosine": ["cromel-offline-cosine"],
@@ -89,7 +91,9 @@ def main(argv=None):
             fold_of = np.full(len(y), -1)
             t0 = time.perf_counter()
             for k, (tr, te) in enumerate(folds):
-                m = TransferRegressor(sources=MODELS[model_name], random_state=args.seed)
+                m = TransferRegressor(
+                    sources=MODELS.get(model_name, [model_name]), random_state=args.seed
+                )
                 m.fit(X[tr], y[tr])
                 pred[te] = m.predict(X[te])
                 fold_of[te] = k
