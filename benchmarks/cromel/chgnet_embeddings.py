@@ -188,22 +188,28 @@ def read_pool(name, home):
 
 
 def read_matbench(path):
-    """``(set name, ids, labels, structures, input files)`` of a matbench-format structure file."""
-    from pymatgen.core import Structure
+    """``(set name, ids, labels, structures, input files)`` of a matbench-format structure file
+    (:func:`skcromel.datasets.read_matbench_structures`; the target column is not used)."""
+    from skcromel.datasets import read_matbench_structures
 
     path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        obj = json.load(fh)
-    cols = list(obj["columns"])
-    if "structure" not in cols:
-        raise ValueError(f"{path}: no 'structure' column (columns: {cols})")
-    k = cols.index("structure")
-    structs = [Structure.from_dict(row[k]) for row in obj["data"]]
-    index = obj.get("index") or list(range(len(structs)))
+    try:
+        structs, _, index = read_matbench_structures(path)
+    except ValueError as exc:  # several target columns: any one will do, targets are unused
+        if "target" not in str(exc):
+            raise
+        structs, _, index = read_matbench_structures(path, target=_first_target(path))
     name = path.name.split(".")[0]
     labels = [s.composition.formula.replace(" ", "") for s in structs]
     return name, [str(i) for i in index], labels, structs, [(path.name, path)]
+
+
+def _first_target(path):
+    opener = {".gz": gzip.open, ".bz2": __import__("bz2").open}.get(Path(path).suffix, open)
+    with opener(path, "rt", encoding="utf-8") as fh:
+        obj = json.load(fh)
+    cols = obj["columns"] if isinstance(obj, dict) else list(obj[0])
+    return next(c for c in cols if c not in ("structure", "composition"))
 
 
 def _rf(x):
