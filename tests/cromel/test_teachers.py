@@ -21,6 +21,7 @@ from skcromel.cromel import (
     CHGNetTeacher,
     CroMELFeaturizer,
     CroMELPretrainer,
+    CroMELRegressor,
     composition_descriptor,
     resolve_teacher,
 )
@@ -407,6 +408,10 @@ def test_shipped_cromel_chgnet_source():
     ex = card["data"]["exclusion"]
     assert ex["tol"] == 0.005 and ex["n_rows_removed"] > 0 and ex["n_rows_removed_per_dataset"]
     assert 0 < card["metrics"]["val_cosine"] <= 1
+    # the CroMEL regressor starts from these weights
+    net = CroMELRegressor(source="cromel-chgnet")._build_module(600)
+    for k, v in net.encoder.state_dict().items():
+        torch.testing.assert_close(v, model.state_dict()[k])
     f = CroMELFeaturizer(source="cromel-chgnet").fit()
     probes = list(card["reference_embeddings"])
     np.testing.assert_allclose(
