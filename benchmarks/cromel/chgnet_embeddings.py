@@ -366,6 +366,9 @@ def run_set(name, ids, labels, structures, files, *, bench, out_dir, args, log=p
             return target
     meta = {
         "set": name,
+        "exclusion_scope": "all benchmark sets"
+        if getattr(args, "exclude_only", None) is None
+        else f"evaluation-only: sets matching {args.exclude_only}",
         "chgnet_version": chgnet_version(),
         "chgnet_model": args.model,
         "features": {
@@ -420,6 +423,13 @@ def main(argv=None):
         default=None,
         help="formulas to exclude instead of the catalogue's benchmark sets (tests)",
     )
+    p.add_argument(
+        "--exclude-only",
+        nargs="*",
+        default=None,
+        help="evaluation-only caches: exclude only the benchmark sets whose key contains one of "
+        "these strings (needs --cache-dir; never for shipped sources)",
+    )
     p.add_argument("--tol", type=float, default=DEFAULT_TOL)
     p.add_argument("--model", default="0.3.0")
     p.add_argument("--chunk", type=int, default=500)
@@ -439,6 +449,11 @@ def main(argv=None):
         bench = {"list": np.asarray(read_exclude_file(args.exclude_file), dtype=object)}
     else:
         bench = benchmark_compositions(home)  # raises when a benchmark set is missing
+    if args.exclude_only is not None:
+        if not args.cache_dir:
+            raise SystemExit("--exclude-only writes an evaluation-only cache: give --cache-dir")
+        bench = {k: v for k, v in bench.items() if any(s in k for s in args.exclude_only)}
+        print(f"evaluation-only exclusion: {sorted(bench)}", flush=True)
     t0 = time.perf_counter()
     jobs = [(name, lambda name=name: read_pool(name, home)) for name in args.sets]
     jobs += [(Path(f).name, lambda f=f: read_matbench(f)[1:]) for f in args.matbench]

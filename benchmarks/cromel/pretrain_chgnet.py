@@ -149,6 +149,7 @@ def build_card(args, model, meta):
             "n_rows_pool": meta["n_rows_pool"],
             "structures_per_pool": meta["structures_per_pool"],
             "exclusion": ex,
+            "exclusion_scope": meta["exclusion_scope"],
             "composition_sources": [COMPOSITION_SOURCES[s] for s in args.sets],
             "composition_overrides": meta["composition_overrides"],
             "training_compositions_sha256": meta["training_compositions_sha256"],
@@ -193,6 +194,13 @@ def main(argv=None):
     p.add_argument("--cache-dir", default=None)
     p.add_argument("--sets", nargs="*", default=list(POOLS))
     p.add_argument("--features", choices=("crystal", "atoms"), default="crystal")
+    p.add_argument(
+        "--exclude-only",
+        nargs="*",
+        default=None,
+        help="evaluation-only sources: check only the benchmark sets whose key contains one of "
+        "these strings (caches written with the same option; never shipped)",
+    )
     p.add_argument("--alignment", default="cosine")
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--batch-size", type=int, default=256)
@@ -211,7 +219,12 @@ def main(argv=None):
     comps, H, src, metas = load_pool(cache, args.sets, args.features)
     # the cache excluded the benchmark near duplicates when it was written; re-check against
     # today's catalogue (a set added since would otherwise leak)
-    hit, _ = exclude_near_duplicates(comps, benchmark_compositions(home))
+    bench = benchmark_compositions(home)
+    if args.exclude_only is not None:
+        if args.ship and not args.out_dir:
+            raise SystemExit("an evaluation-only source is never shipped: give --out-dir")
+        bench = {k: v for k, v in bench.items() if any(s in k for s in args.exclude_only)}
+    hit, _ = exclude_near_duplicates(comps, bench)
     if hit.any():
         raise SystemExit(
             f"{int(hit.sum())} cached compositions are near duplicates of benchmark compositions "
@@ -249,6 +262,9 @@ def main(argv=None):
         "n_teacher_failures": int(model.n_teacher_failures_),
         "structures_per_pool": {s: int((src == s).sum()) for s in args.sets},
         "exclusion": merged_exclusion(metas),
+        "exclusion_scope": sorted(
+            {m.get("exclusion_scope", "all benchmark sets") for m in metas.values()}
+        ),
         "composition_overrides": overrides,
         "training_compositions_sha256": composition_set_sha256(comps),
         "fit_seconds": round(fit_seconds, 1),
