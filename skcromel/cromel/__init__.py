@@ -61,22 +61,28 @@ from ._sources import (
     read_reference_checkpoint,
 )
 from ._teachers import (
+    CHGNET_EXTRA,
     CHGNET_FEATURES,
     TEACHERS,
     CHGNetTeacher,
     chgnet_features,
+    chgnet_version,
     load_chgnet,
     resolve_teacher,
+    structure_fingerprint,
 )
 
 __all__ = [
     "ALIGNMENTS",
+    "CHGNET_EXTRA",
     "CHGNET_FEATURES",
     "TEACHERS",
     "CHGNetTeacher",
     "chgnet_features",
+    "chgnet_version",
     "load_chgnet",
     "resolve_teacher",
+    "structure_fingerprint",
     "ARCHITECTURE_TYPE",
     "CHECKPOINT_FORMAT",
     "CHECKPOINT_VERSION",
