@@ -2,13 +2,10 @@
 
 import json
 
-import numpy as np
-import pandas as pd
 import pytest
 import torch
 
 from skcromel import registry
-from skcromel.config import get_data_home
 from skcromel.cross_property import ELEMNET_INPUT
 from skcromel.datasets import sha256_file
 from skcromel.exceptions import ChecksumError, DataNotFoundError
@@ -242,117 +239,6 @@ def test_shipped_model_card_and_checksum(name):
     assert sum(p.numel() for p in module.parameters()) == card["n_parameters"]
 
 
-def test_benchmark_target_formulas_keep(tmp_path):
-    """``keep`` leaves named target sets out of the exclusion list (and counts them as 0)."""
-    from skcromel.cross_property import benchmark_target_formulas
-
-    d = tmp_path / "matminer_csv"
-    d.mkdir()
-    pd.DataFrame({"formula": ["NaCl", "Fe2O3"]}).to_csv(
-        d / "expt_formation_enthalpy_kingsbury.csv", index=False
-    )
-    formulas, counts = benchmark_target_formulas(tmp_path)
-    assert formulas == ["ClNa", "Fe2O3"]  # reduced formulas, alphabetical element order
-    assert counts["matminer_csv/expt_formation_enthalpy_kingsbury.csv"] == 2
-    formulas, counts = benchmark_target_formulas(tmp_path, keep=["kingsbury"])
-    assert formulas == [] and counts["matminer_csv/expt_formation_enthalpy_kingsbury.csv"] == 0
-
-
-@pytest.mark.data
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ELEMNET_SHIPPED)
-def test_shipped_model_reproduces_its_card(name, tmp_path):
-    """Non-regression: exclusion list and validation MAE of the shipped weights match the card."""
-    from skcromel.cross_property import (
-        benchmark_target_formulas,
-        prepare_pretraining_data,
-        write_exclude_file,
-    )
-
-    model = registry.load_pretrained(name)
-    card = model.card
-    files = card["data"]["file"]  # one CSV, or several concatenated in order (OQMD val + test)
-    data_files = [get_data_home() / f for f in ([files] if isinstance(files, str) else files)]
-    for data_file in data_files:
-        if not data_file.is_file():
-            pytest.skip(f"needs {data_file} (set SKCROMEL_DATA_HOME)")
-    formulas, _ = benchmark_target_formulas()
-    exclude = write_exclude_file(formulas, tmp_path / card["data"]["exclusion"]["file"])
-    assert sha256_file(exclude) == card["data"]["exclusion"]["file_sha256"]
-    df = pd.concat([pd.read_csv(f) for f in data_files], ignore_index=True)
-    prep = prepare_pretraining_data(
-        df["formula"].to_numpy(dtype=object),
-        df["target"].to_numpy(dtype=float),
-        exclude=exclude,
-        random_state=card["settings"]["random_state"],
-    )
-    va = prep["valid_idx"]
-    assert len(va) == card["data"]["n_rows_validation"]
-    from skcromel.cross_property._estimators import _fractions
-
-    x = torch.from_numpy(_fractions(prep["values"][va]).astype(np.float32))
-    with torch.inference_mode():
-        out = model.build_module()(x).double().numpy().ravel()
-    scaling = card["target_scaling"]
-    pred = out * scaling["scale"] + scaling["mean"]
-    mae = float(np.mean(np.abs(pred - prep["y"][va])))
-    expected = card["metrics"]["float16_check"][f"validation_mae_{card['weights_dtype']}"]
-    assert mae == pytest.approx(expected, rel=1e-4)
-
-
-# ------------------------------------------------------------------------ pretraining API / CLI
-def _pretrain_data():
-    metals = ["Li", "Na", "K", "Mg", "Ca", "Fe", "Co", "Ni", "Cu", "Zn", "Al", "Ti"]
-    anions = ["O", "S", "Cl", "F"]
-    formulas = [f"{m}{a}" for m in metals for a in anions] + [f"{m}2O3" for m in metals]
-    rng = np.random.default_rng(0)
-    return formulas, rng.normal(size=len(formulas))
-
-
-def test_pretrain_elemnet_excludes_and_saves(tmp_path):
-    from skcromel.cross_property import CrossPropertyRegressor, pretrain_elemnet, save_source
-
-    formulas, y = _pretrain_data()
-    formulas = [*formulas, "Cl2Na2"]  # same reduced formula as NaCl
-    y = np.append(y, 0.0)
-    model, card = pretrain_elemnet(
-        formulas, y, exclude=["NaCl", "MgO", "XeF8"], name="t", max_epochs=2,
-        batch_size=16, progress=False, device="cpu", target="y", unit="eV",
-    )  # fmt: skip
-    ex = card["data"]["exclusion"]
-    assert ex == {"n_formulas_in_list": 3, "n_rows_removed": 3, "n_formulas_removed": 2}
-    assert card["data"]["n_rows_train"] + card["data"]["n_rows_validation"] == len(y) - 3
-    assert card["training"]["epochs_run"] == 2
-    out = save_source(model, card, tmp_path / "t")
-    saved = json.loads((out / "card.json").read_text())
-    assert saved["weights_dtype"] in ("float16", "float32") and "weights_dtype_reason" in saved
-    reg = CrossPropertyRegressor(out, max_epochs=1, random_state=0, device="cpu")
-    assert reg.fit(formulas[:20], y[:20]).predict(["KCl"]).shape == (1,)
-    registry.clear_cache()
-
-
-def test_pretrain_cli(tmp_path):
-    import argparse
-
-    from skcromel.cli._pretrain import add_pretrain_subparser
-
-    formulas, y = _pretrain_data()
-    csv = tmp_path / "d.csv"
-    pd.DataFrame({"f": formulas, "t": y}).to_csv(csv, index=False)
-    (tmp_path / "ex.txt").write_text("# comment\nLiO  # inline\n\nNaS\n")
-    parser = argparse.ArgumentParser()
-    add_pretrain_subparser(parser.add_subparsers(dest="cmd"))
-    args = parser.parse_args(
-        ["pretrain", "elemnet", "--data", str(csv), "--formula-col", "f", "--target-col", "t",
-         "--exclude", str(tmp_path / "ex.txt"), "--out", str(tmp_path / "src"), "--epochs", "1",
-         "--device", "cpu"]
-    )  # fmt: skip
-    assert args.func(args) == 0
-    card = registry.load_pretrained(tmp_path / "src").card
-    assert card["name"] == "src" and card["data"]["exclusion"]["n_rows_removed"] == 2
-    registry.clear_cache()
-    from skcromel.cli._common import CLIError  # main() prints it as one line, exit code 2
-
-    with pytest.raises(CLIError, match="has no column 'nope'"):
-        args.target_col = "nope"
-        args.func(args)
+# The pretraining API (pretrain_elemnet, exclusion, CLI) is tested in
+# tests/cross_property/test_pretrain.py; the benchmark-overlap audit of every source in
+# tests/test_sources_leak.py.

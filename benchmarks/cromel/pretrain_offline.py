@@ -14,8 +14,14 @@ Sources (read through ``skcromel.config.get_data_home()``; see each folder's SOU
   (14 sites; the periodic graph and its mean pool do not depend on the cell choice).
 
 Each source property is its own target column (different DFT setups and references); missing
-labels are NaN and ignored by the pretrainer. Every structure whose reduced formula occurs in an
-experimental target set (EFE, matbench expt_gap, Kingsbury) is removed.
+labels are NaN and ignored by the pretrainer. Every structure whose composition is a **near
+duplicate** of a benchmark composition is removed
+(:func:`skcromel.cross_property.benchmark_compositions`: every benchmark set of the catalogue,
+JARVIS and the CE perovskites included; rule: same element set, fractions within 0.005). The
+composition of each structure is its table's formula (``labels.csv`` ``formula``, perov-5
+``formula``, the spinel file name), checked against the parsed structure; the rows where they
+differ are recorded in ``composition_overrides`` so that the training compositions can be rebuilt
+from the tables alone (:func:`skcromel.cross_property.source_training_compositions`).
 
 Usage::
 
@@ -37,33 +43,31 @@ import torch
 
 from skcromel.config import get_data_home
 from skcromel.cromel import CroMELPretrainer
+from skcromel.cross_property import (
+    benchmark_compositions,
+    composition_set_sha256,
+    exclude_near_duplicates,
+)
+from skcromel.datasets._catalogue import STRUCTURE_POOLS
+from skcromel.matching import DEFAULT_TOL
 from skcromel.parsing import reduced_formulas
 
 TARGETS = ["form_eng_mp", "band_gap_mp", "heat_perov5", "gap_perov5", "form_eng_spinel"]
+SPINEL_CSV = STRUCTURE_POOLS["ce_spinels"]["file"]
+SPINEL_TAR = STRUCTURE_POOLS["ce_spinels"]["tar_members"]
+PEROV = STRUCTURE_POOLS["cdvae_perov5"]["file"]
+
+#: How the composition of every structure of the pool is read from the tables (recorded in the
+#: card; :func:`skcromel.cross_property.source_training_compositions` rebuilds the pool from it).
+COMPOSITION_SOURCES = [
+    {"pool": p, **STRUCTURE_POOLS[p]} for p in ("mp_elastic_structs", "cdvae_perov5", "ce_spinels")
+]
 
 
 def _rf(x):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return reduced_formulas(list(x), on_error="nan")
-
-
-def excluded_formulas(home=None):
-    """Reduced formulas of the experimental target sets (EFE, expt_gap, Kingsbury)."""
-    from skcromel.datasets import load_kingsbury
-
-    home = get_data_home(home)
-    efe = pd.read_excel(home / "cromel" / "dataset" / "tgt_exp" / "efe.xlsx", sheet_name=0)
-    gap = pd.read_csv(home / "crabnet" / "data" / "matbench" / "expt_gap.csv")
-    kb = load_kingsbury()
-    out = {}
-    for name, col in [
-        ("efe", efe["composition"].astype(str)),
-        ("expt_gap", gap["formula"].astype(str)),
-        ("kingsbury", pd.Series(kb.groups)),
-    ]:
-        out[name] = {f for f in _rf(col) if isinstance(f, str)}
-    return out
 
 
 def load_mp(home):
@@ -76,17 +80,14 @@ def load_mp(home):
     y = pd.DataFrame(np.nan, index=range(len(lab)), columns=TARGETS)
     y["form_eng_mp"] = lab["form_eng"].to_numpy()
     y["band_gap_mp"] = lab["band_gap"].to_numpy()
-    return structs, y, ["mp_elastic_structs"] * len(lab)
+    return structs, y, ["mp_elastic_structs"] * len(lab), lab["formula"].astype(str).tolist()
 
 
 def load_perov(home):
     from pymatgen.core import Structure
 
     d = pd.concat(
-        [
-            pd.read_csv(home / "cdvae_perov5" / "data" / "perov_5" / f"{p}.csv")
-            for p in ("val", "test")
-        ],
+        [pd.read_csv(home / p) for p in PEROV],
         ignore_index=True,
     )
     structs = [Structure.from_str(c, fmt="cif") for c in d["cif"]]
@@ -94,7 +95,7 @@ def load_perov(home):
     y = pd.DataFrame(np.nan, index=range(len(d)), columns=TARGETS)
     y["heat_perov5"] = d["heat_all"].to_numpy() / n  # eV per cell -> eV/atom
     y["gap_perov5"] = d["ind_gap"].to_numpy()
-    return structs, y, ["cdvae_perov5"] * len(d)
+    return structs, y, ["cdvae_perov5"] * len(d), d["formula"].astype(str).tolist()
 
 
 def _read_p1_cif(text):
@@ -145,13 +146,11 @@ def fcc_primitive(structure):
 def load_spinel(home):
     from pymatgen.core import Lattice, Structure
 
-    base = home / "ce"
-    lab = pd.read_csv(base / "csv" / "spinel_source_FE_CE_AB_AB.csv", usecols=[0, 113])
+    lab = pd.read_csv(home / SPINEL_CSV, usecols=[0, 113])
     lab.columns = ["formula", "fe"]
     fe = dict(zip(lab["formula"], lab["fe"]))
-    tgz = base / "spinel_to_perovskite_TL" / "CE-features-generation"
-    tgz = tgz / "cif_conventional_unrelax.tar.gz"
-    structs, vals = [], []
+    tgz = home / SPINEL_TAR
+    structs, vals, keys = [], [], []
     with tarfile.open(tgz) as tf:
         for m in tf.getmembers():
             if not m.name.endswith(".cif"):
@@ -163,39 +162,53 @@ def load_spinel(home):
             conv = Structure(Lattice.from_parameters(*abc, *ang), species, frac)
             structs.append(fcc_primitive(conv))
             vals.append(fe[key])
+            keys.append(key)
     v = np.asarray(vals, dtype=float)
     v[v > 1.0] = np.nan  # documented outliers
     y = pd.DataFrame(np.nan, index=range(len(v)), columns=TARGETS)
     y["form_eng_spinel"] = v
-    return structs, y, ["ce_spinels"] * len(v)
+    return structs, y, ["ce_spinels"] * len(v), keys
 
 
-def load_union(home=None, verbose=True):
+def load_union(home=None, verbose=True, tol=DEFAULT_TOL):
+    """The structure pool minus every near duplicate of a benchmark composition."""
     home = get_data_home(home)
-    banned = excluded_formulas(home)
-    all_banned = set().union(*banned.values())
-    S, Y, src = [], [], []
+    bench = benchmark_compositions(home)  # raises when a benchmark set is missing
+    S, Y, src, labels = [], [], [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for fn in (load_mp, load_perov, load_spinel):
             t0 = time.perf_counter()
-            s, y, g = fn(home)
+            s, y, g, lab = fn(home)
             S += s
             Y.append(y)
             src += g
+            labels += lab
             if verbose:
                 print(
                     f"{g[0]}: {len(s)} structures in {time.perf_counter() - t0:.0f} s", flush=True
                 )
     Y = pd.concat(Y, ignore_index=True)
     src = np.asarray(src)
-    rf = _rf([s.composition for s in S])
-    keep = np.array([f not in all_banned for f in rf])
+    # the composition of each row is its table label, unless the structure says otherwise
+    structure_rf = _rf([s.composition for s in S])
+    label_rf = _rf(labels)
+    overrides = {
+        lab: s.composition.formula.replace(" ", "")
+        for lab, s, a, b in zip(labels, S, structure_rf, label_rf)
+        if a != b
+    }
+    comps = np.array([overrides.get(lab, lab) for lab in labels], dtype=object)
+    hit, exclusion = exclude_near_duplicates(comps, bench, tol=tol)
+    keep = ~hit
+    pools = np.unique(src)
+    exclusion["n_rows_removed_per_pool"] = {g: int(((src == g) & hit).sum()) for g in pools}
     info = {
-        "excluded_formula_sets": {k: len(v) for k, v in banned.items()},
-        "excluded_formulas_total": len(all_banned),
-        "removed_structures": {g: int(((src == g) & ~keep).sum()) for g in np.unique(src)},
-        "kept_structures": {g: int(((src == g) & keep).sum()) for g in np.unique(src)},
+        "exclusion": exclusion,
+        "removed_structures": {g: int(((src == g) & ~keep).sum()) for g in pools},
+        "kept_structures": {g: int(((src == g) & keep).sum()) for g in pools},
+        "composition_overrides": overrides,
+        "training_compositions_sha256": composition_set_sha256(comps[keep]),
     }
     S = [s for s, k in zip(S, keep) if k]
     return S, Y[keep].reset_index(drop=True), src[keep], info
@@ -218,7 +231,14 @@ def main(argv=None):
     t0 = time.perf_counter()
     structs, y, src, info = load_union()
     t_load = time.perf_counter() - t0
-    print(json.dumps(info), flush=True)
+    ex = info["exclusion"]
+    print(
+        json.dumps(
+            {k: v for k, v in info.items() if k != "exclusion"}
+            | {"n_rows_removed": ex["n_rows_removed"]}
+        ),
+        flush=True,
+    )
     print(f"{len(structs)} structures; loading took {t_load:.0f} s", flush=True)
     model = CroMELPretrainer(
         alignment=args.alignment,

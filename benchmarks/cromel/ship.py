@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,9 @@ import pandas as pd
 from skcromel.config import get_data_home
 from skcromel.cromel import CroMELPretrainer
 from skcromel.cromel._sources import SHIPPED_DIR, export_source
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pretrain_offline import COMPOSITION_SOURCES  # noqa: E402
 
 LICENCES = {
     "mp_elastic_structs": {
@@ -51,6 +55,7 @@ def main(argv=None):
 
     model = CroMELPretrainer.load(args.checkpoint)
     meta = json.loads(Path(args.checkpoint + ".meta.json").read_text())["run"]
+    ex = meta["exclusion"]
     mc = model.model_card_
     final = mc.get("final", {})
     held_out = {name: final.get(f"val_mae_{i}") for i, name in enumerate(model.target_names_)}
@@ -68,9 +73,9 @@ def main(argv=None):
         "kind": "cromel-composition-encoder",
         "description": "CroMEL composition encoder (600-d matscholar mean/min/max -> 64-d), "
         "pretrained with the paired cosine alignment to a CGCNN-style structure encoder trained "
-        "on formation energies and band gaps of ~14k offline structures (MP subset, Castelli "
-        "perovskites, spinels); compositions of the experimental targets EFE, matbench "
-        "expt_gap and Kingsbury excluded",
+        "on formation energies and band gaps of the offline structures (MP subset, Castelli "
+        "perovskites, spinels); every near duplicate of a benchmark composition (all benchmark "
+        "sets of the catalogue: JARVIS, experimental, matbench, CE perovskites) excluded",
         "training_data": {
             "structures_kept": meta["kept_structures"],
             "structures_removed_as_target_compositions": meta["removed_structures"],
@@ -85,9 +90,10 @@ def main(argv=None):
             "unrelaxed substituted cells, reduced to their 14-site primitive cell",
         },
         "excluded_formulas": {
-            "per_target_set": meta["excluded_formula_sets"],
-            "total_unique": meta["excluded_formulas_total"],
-            "rule": "skcromel.parsing.reduced_formulas equality",
+            "per_target_set": ex["datasets"],
+            "total_unique": ex["n_compositions_in_list"],
+            "rule": ex["rule"],
+            "tol": ex["tol"],
         },
         "licences": LICENCES,
         "settings": {
@@ -132,11 +138,11 @@ def main(argv=None):
     card["data"] = {
         "sources": list(LICENCES),
         "n_structures": meta["n_structures"],
-        "exclusion": {
-            "rule": "reduced formula in EFE, matbench expt_gap or Kingsbury",
-            "n_formulas": meta["excluded_formulas_total"],
-            "n_rows_removed": int(sum(meta["removed_structures"].values())),
-        },
+        "exclusion": ex,
+        "composition_sources": COMPOSITION_SOURCES,
+        "composition_overrides": meta["composition_overrides"],
+        "training_compositions_sha256": meta["training_compositions_sha256"],
+        "n_rows_pool": meta["n_structures"],
     }
     card["training"] = card["training_run"]
     card["metrics"] = {"held_out_mae": held_out, **card["alignment_held_out"]}

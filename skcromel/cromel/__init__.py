@@ -8,7 +8,10 @@ material descriptors", *npj Comput. Mater.* (2025), doi:10.1038/s41524-025-01723
   noise head. Deterministic mean path by default; the reference's sampling is an option.
 * :class:`CroMELPretrainer` -- trains a CGCNN-style structure encoder on crystal graphs
   (:func:`structure_to_graph`) and one or several source properties, and the composition encoder
-  aligned with it (adversarial as published, or paired: :data:`ALIGNMENTS`).
+  aligned with it (adversarial as published, or paired: :data:`ALIGNMENTS`); or aligns the
+  composition encoder with a *frozen* pretrained structure teacher (``teacher="chgnet"``:
+  :class:`CHGNetTeacher`, optional extra ``pip install "skcromel[chgnet]"``; or precomputed
+  embeddings).
 * :class:`CroMELFeaturizer` -- compositions -> 64-d embeddings from a pretrained source.
 * :class:`CroMELRegressor` -- fine-tunes a *fresh copy* of the pretrained composition encoder per
   ``fit`` (cross-validation folds can never leak into each other) with a small head.
@@ -57,9 +60,29 @@ from ._sources import (
     read_cromel_checkpoint,
     read_reference_checkpoint,
 )
+from ._teachers import (
+    CHGNET_EXTRA,
+    CHGNET_FEATURES,
+    TEACHERS,
+    CHGNetTeacher,
+    chgnet_features,
+    chgnet_version,
+    load_chgnet,
+    resolve_teacher,
+    structure_fingerprint,
+)
 
 __all__ = [
     "ALIGNMENTS",
+    "CHGNET_EXTRA",
+    "CHGNET_FEATURES",
+    "TEACHERS",
+    "CHGNetTeacher",
+    "chgnet_features",
+    "chgnet_version",
+    "load_chgnet",
+    "resolve_teacher",
+    "structure_fingerprint",
     "ARCHITECTURE_TYPE",
     "CHECKPOINT_FORMAT",
     "CHECKPOINT_VERSION",

@@ -102,6 +102,100 @@ def train_epochs(pre, graphs, D, Ys, train_idx, val_idx, device, rng, t_start):
             break
 
 
+def align_epochs(pre, H, D, train_idx, val_idx, device, rng, t_start):
+    """The epochs of :meth:`CroMELPretrainer.fit` with a frozen teacher: only the composition
+    encoder (and the critic of the adversarial alignments) is trained, towards the fixed teacher
+    embeddings ``H`` (float32, standardised as the pretrainer decided).
+
+    ``D``: float32 composition descriptors; appends one record per epoch to ``pre.history_``
+    (``align``, ``critic``; with validation rows ``val_align``, ``val_cosine``, ``val_top1``,
+    ``val_r2``) and stops early after ``pre.time_limit`` seconds.
+    """
+    comp, critic = pre.composition_encoder_.to(device), pre.critic_.to(device)
+    adversarial = pre.alignment.startswith("wgan")
+    if adversarial:
+        a_lr = 1e-4 if pre.align_lr is None else pre.align_lr
+        opt_c = torch.optim.RMSprop(critic.parameters(), lr=a_lr)
+        opt_g = torch.optim.RMSprop(comp.parameters(), lr=a_lr)
+    elif pre.alignment != "none":
+        a_lr = 1e-3 if pre.align_lr is None else pre.align_lr
+        opt_g = torch.optim.Adam(comp.parameters(), lr=a_lr)
+    Dt = torch.as_tensor(D, device=device)
+    Ht = torch.as_tensor(H, device=device)
+    bs = int(pre.batch_size)
+    epochs = range(int(pre.epochs))
+    if pre.progress:
+        from tqdm.auto import tqdm
+
+        epochs = tqdm(epochs, desc="CroMEL alignment", unit="epoch")
+    crit_fn = (
+        L.critic_loss_reference if pre.alignment == "wgan-gp-reference" else (L.critic_loss_wgan_gp)
+    )
+    for epoch in epochs:
+        comp.train(), critic.train()
+        order = train_idx[rng.permutation(len(train_idx))]
+        sums = {"align": 0.0, "critic": 0.0}
+        n_batches = 0
+        if pre.alignment != "none":
+            for b, start in enumerate(range(0, len(order), bs)):
+                idx = order[start : start + bs]
+                if len(idx) < 2:
+                    continue
+                x_c, h_s = Dt[idx], Ht[idx]
+                if adversarial:
+                    loss_c = crit_fn(critic, h_s, comp(x_c), pre.gp_weight)
+                    opt_c.zero_grad()
+                    loss_c.backward()
+                    opt_c.step()
+                    sums["critic"] += loss_c.item()
+                    if (b + 1) % int(pre.n_critic) == 0:
+                        loss_g = L.generator_loss(critic, comp(x_c))
+                        opt_g.zero_grad()
+                        loss_g.backward()
+                        opt_g.step()
+                        sums["align"] += loss_g.item()
+                else:
+                    loss_a = _paired_loss(pre, comp(x_c), h_s)
+                    opt_g.zero_grad()
+                    loss_a.backward()
+                    opt_g.step()
+                    sums["align"] += loss_a.item()
+                n_batches += 1
+        rec = {"epoch": epoch + 1, **{k: v / max(n_batches, 1) for k, v in sums.items()}}
+        if len(val_idx):
+            rec.update(evaluate_alignment(pre, H, D, val_idx, device))
+        rec["seconds"] = time.perf_counter() - t_start
+        pre.history_.append(rec)
+        if pre.time_limit is not None and rec["seconds"] > pre.time_limit:
+            break
+
+
+@torch.no_grad()
+def evaluate_alignment(pre, H, D, idx, device):
+    """Alignment of the composition embeddings of rows ``idx`` with their (fixed) teacher
+    embeddings: the paired loss of ``pre.alignment`` (cosine loss for the adversarial ones and
+    ``"none"``), mean cosine, top-1 retrieval (own structure is the most cosine-similar among
+    ``idx``) and R^2 (1 - squared error / total variance of the teacher embeddings of ``idx``)."""
+    comp = pre.composition_encoder_
+    comp.eval()
+    h_s = torch.as_tensor(H[idx], device=device)
+    h_c = comp.mean(torch.as_tensor(D[idx], device=device))
+    paired = pre.alignment in ("cosine", "mse", "infonce")
+    loss = _paired_loss(pre, h_c, h_s) if paired else L.paired_cosine_loss(h_c, h_s)
+    cos = torch.nn.functional.cosine_similarity(h_c, h_s, dim=1).mean().item()
+    nc = torch.nn.functional.normalize(h_c, dim=1)
+    ns = torch.nn.functional.normalize(h_s, dim=1)
+    top1 = float(((nc @ ns.T).argmax(1).cpu().numpy() == np.arange(len(idx))).mean())
+    sst = ((h_s - h_s.mean(0)) ** 2).sum().item()
+    sse = ((h_c - h_s) ** 2).sum().item()
+    return {
+        "val_align": float(loss.item()),
+        "val_cosine": cos,
+        "val_top1": top1,
+        "val_r2": 1.0 - sse / sst if sst > 0 else float("nan"),
+    }
+
+
 def _paired_loss(pre, h_c, h_s):
     """The paired alignment loss named by ``pre.alignment`` (cosine, MSE or InfoNCE)."""
     if pre.alignment == "cosine":
@@ -146,6 +240,28 @@ def model_card(pre, n, names, seconds, device):
         skv = version("skcromel")
     except Exception:  # noqa: BLE001
         skv = "unknown"
+    frozen = getattr(pre, "structure_encoder_", None) is None
+    info = dict(getattr(pre, "teacher_info_", None) or {"name": "cgcnn"})
+    if frozen:
+        return {
+            "model": "CroMEL source (composition encoder aligned with a frozen structure teacher)",
+            "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "skcromel_version": skv,
+            "torch_version": str(torch.__version__),
+            "python": platform.python_version(),
+            "teacher": info,
+            "n_structures": int(n),
+            "n_train": int(pre.n_train_),
+            "n_teacher_failures": int(getattr(pre, "n_teacher_failures_", 0)),
+            "alignment": pre.alignment,
+            "standardize_teacher": bool(pre.standardize_teacher),
+            "composition_descriptor": "matscholar mean/min/max (600-d, unscaled)",
+            "epochs_run": len(pre.history_),
+            "train_seconds": round(float(seconds), 1),
+            "device": device,
+            "final": {k: float(v) for k, v in last.items()},
+            "citation": "G. S. Na, npj Comput. Mater. (2025), doi:10.1038/s41524-025-01723-1",
+        }
     return {
         "model": "CroMEL source (structure encoder + aligned composition encoder)",
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -163,6 +279,7 @@ def model_card(pre, n, names, seconds, device):
         "epochs_run": len(pre.history_),
         "train_seconds": round(float(seconds), 1),
         "device": device,
+        "teacher": info,
         "final": {k: float(v) for k, v in last.items()},
         "citation": "G. S. Na, npj Comput. Mater. (2025), doi:10.1038/s41524-025-01723-1",
     }

@@ -11,7 +11,8 @@ analytics on small materials data", *Nat. Commun.* 12, 6595 (2021); ElemNet: D. 
   (and its own prediction) as features for any scikit-learn model (the paper's "feature
   extraction" mode).
 * :func:`pretrain_elemnet` / :func:`save_source` -- train a source on a composition -> property
-  table, with benchmark compositions excluded, and write it as a registry model directory
+  table, with every near duplicate of a benchmark composition excluded
+  (:func:`benchmark_compositions`, :func:`exclude_near_duplicates`), and write it as a registry model directory
   (``skcromel pretrain elemnet`` on the command line).
 
 All estimators take compositions (formula strings, pymatgen objects, dicts; 1-D or one column).
@@ -27,28 +28,50 @@ from ._estimators import (
     ElemNetRegressor,
 )
 from ._pretrain import (
+    EXCLUSION_RULE,
     EXPERIMENTAL_TARGETS,
+    audit_source_leaks,
+    benchmark_compositions,
     benchmark_target_formulas,
+    composition_set_sha256,
+    exclude_near_duplicates,
+    exclusion_rule,
     float16_check,
     prepare_pretraining_data,
     pretrain_elemnet,
+    pretrain_elemnet_multitask,
     read_exclude_file,
+    register_data_home_sources,
     save_source,
+    source_cards,
+    source_table,
+    source_training_compositions,
     write_exclude_file,
 )
 
 __all__ = [
     "DEFAULT_SOURCE",
     "ELEMNET_INPUT",
+    "EXCLUSION_RULE",
     "EXPERIMENTAL_TARGETS",
     "CrossPropertyFeaturizer",
     "CrossPropertyRegressor",
     "ElemNetRegressor",
+    "audit_source_leaks",
+    "benchmark_compositions",
     "benchmark_target_formulas",
+    "composition_set_sha256",
+    "exclude_near_duplicates",
+    "exclusion_rule",
     "float16_check",
     "prepare_pretraining_data",
     "pretrain_elemnet",
+    "pretrain_elemnet_multitask",
     "read_exclude_file",
+    "register_data_home_sources",
     "save_source",
+    "source_cards",
+    "source_table",
+    "source_training_compositions",
     "write_exclude_file",
 ]

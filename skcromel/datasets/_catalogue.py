@@ -31,7 +31,18 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
-__all__ = ["CATALOGUE", "SUITE_14", "DataFile", "DatasetInfo", "get_dataset_info"]
+__all__ = [
+    "BENCHMARK_COLLECTIONS",
+    "BENCHMARK_COPIES",
+    "BENCHMARK_EXTRA",
+    "CATALOGUE",
+    "STRUCTURE_POOLS",
+    "SUITE_14",
+    "DataFile",
+    "DatasetInfo",
+    "benchmark_dataset_names",
+    "get_dataset_info",
+]
 
 
 @dataclass(frozen=True)
@@ -291,9 +302,9 @@ _CRABNET_SPLITS = {
     "CritExam__Ed": (("train", 59509), ("val", 12752), ("test", 12753)),
     "CritExam__Ef": (("train", 59509), ("val", 12752), ("test", 12753)),
     "OQMD_Bandgap": (("train", 239125), ("val", 51241), ("test", 51242)),
-    "OQMD_Energy_per_atom": (("val", 51255), ("test", 51255)),
-    "OQMD_Formation_Enthalpy": (("val", 51255), ("test", 51255)),
-    "OQMD_Volume_per_atom": (("val", 51255), ("test", 51255)),
+    "OQMD_Energy_per_atom": (("train", 239190), ("val", 51255), ("test", 51255)),
+    "OQMD_Formation_Enthalpy": (("train", 239190), ("val", 51255), ("test", 51255)),
+    "OQMD_Volume_per_atom": (("train", 239190), ("val", 51255), ("test", 51255)),
     "aflow__Egap": (("train", 19330), ("val", 4125), ("test", 4122)),
     "aflow__ael_bulk_modulus_vrh": (("train", 3428), ("val", 732), ("test", 736)),
     "aflow__ael_debye_temperature": (("train", 3428), ("val", 732), ("test", 736)),
@@ -623,6 +634,12 @@ def _crossprop() -> list[DatasetInfo]:
     return out
 
 
+#: (folder, split) files taken from the crabnet 2.0.8 wheel (no raw GitHub URL)
+_CRABNET_FROM_WHEEL = {
+    (f, "train")
+    for f in ("OQMD_Energy_per_atom", "OQMD_Formation_Enthalpy", "OQMD_Volume_per_atom")
+}
+
 _CRABNET_META = {
     # folder: (name, property, unit, citation)
     "OQMD_Formation_Enthalpy": ("oqmd_formation_enthalpy", "formation enthalpy (DFT)", "eV/atom"),
@@ -686,7 +703,12 @@ def _computed_sources() -> list[DatasetInfo]:
         name, prop, unit = _CRABNET_META[folder]
         base = f"crabnet/data/benchmark_data/{folder}"
         files = tuple(
-            _f(f"{base}/{split}.csv", f"{_URL_CRABNET}/data/benchmark_data/{folder}/{split}.csv")
+            _f(
+                f"{base}/{split}.csv",
+                None  # not in the GitHub snapshot: from the crabnet 2.0.8 wheel
+                if (folder, split) in _CRABNET_FROM_WHEEL
+                else f"{_URL_CRABNET}/data/benchmark_data/{folder}/{split}.csv",
+            )
             for split, _ in parts
         )
         missing = [s for s in ("train", "val", "test") if s not in dict(parts)]
@@ -696,6 +718,15 @@ def _computed_sources() -> list[DatasetInfo]:
             "CrabNet's extended benchmark table (70/15/15 splits, kept in metadata['split']); "
             "units as in the source database (assumed, not restated upstream)."
         )
+        if any((folder, split) in _CRABNET_FROM_WHEEL for split, _ in parts):
+            notes += (
+                " train.csv is not in the GitHub repository: it comes from the crabnet 2.0.8 "
+                "wheel on PyPI (crabnet/data/benchmark_data/" + folder + "/train.csv; the "
+                "wheel's val/test files are byte-identical to the repository's), so it has no "
+                "download URL: pip download crabnet==2.0.8 --no-deps and unzip that path into "
+                "the data home. train+val+test is the 341,700-row table of the CrabNet paper and "
+                "the CrossPropertyTL/ElemNet source."
+            )
         if missing:
             notes += (
                 f" Only {'+'.join(s for s, _ in parts)} are available offline (the upstream "
@@ -895,6 +926,68 @@ CATALOGUE: dict[str, DatasetInfo] = _build()
 SUITE_14: tuple[str, ...] = tuple(
     e.name for e in CATALOGUE.values() if e.collection == "experimental-14"
 )
+
+
+#: Collections whose datasets are evaluation targets: no pretrained source may have seen any of
+#: their compositions (see :func:`skcromel.cross_property.benchmark_compositions`).
+BENCHMARK_COLLECTIONS: tuple[str, ...] = (
+    "experimental-14",
+    "experimental",
+    "matbench",
+    "crossprop",
+)
+#: Evaluation targets outside those collections (the CE transfer's perovskite target domain).
+BENCHMARK_EXTRA: tuple[str, ...] = ("ce_perovskite_formation_energy",)
+#: Other files in the data home with copies of benchmark sets (other spellings or the raw,
+#: undeduplicated versions): ``(path, composition column)``. Excluded too, to be safe.
+BENCHMARK_COPIES: tuple[tuple[str, str], ...] = (
+    ("crabnet/data/matbench/expt_gap.csv", "formula"),
+    ("crabnet/data/matbench/expt_is_metal.csv", "formula"),
+    ("crabnet/data/matbench/glass.csv", "formula"),
+    ("crabnet/data/matbench/steels_yield.csv", "formula"),
+    ("matminer_csv/expt_formation_enthalpy.csv", "formula"),
+    ("matminer_csv/expt_formation_enthalpy_kingsbury.csv", "formula"),
+    ("matminer_csv/expt_gap.csv", "formula"),
+    ("matminer_csv/glass_binary_v2.csv", "formula"),
+    (
+        "expt_other/mastml_metallic_glass_trg/Metallic_Glass_Forming_with_features2.csv",
+        "Material compositions",
+    ),
+    ("expt_ngs00/simd/dataset/estm.csv", "Formula"),
+    ("expt_ngs00/DopNet/dataset/mrl.csv", "Formula"),
+)
+
+
+#: Structure pools of the data home used to pretrain structure-aware sources (CroMEL): how the
+#: composition of each structure is read from the tables, in the order the pretraining script
+#: loads them (``file`` one or several CSVs, ``column`` the formula, ``dropna`` rows kept only
+#: with these labels, ``tar_members`` a tarball whose ``<formula>.cif`` members select the rows).
+STRUCTURE_POOLS: dict[str, dict] = {
+    "mp_elastic_structs": {
+        "file": "mp_elastic_structs/labels.csv",
+        "column": "formula",
+        "dropna": ["form_eng"],
+    },
+    "cdvae_perov5": {
+        "file": ["cdvae_perov5/data/perov_5/val.csv", "cdvae_perov5/data/perov_5/test.csv"],
+        "column": "formula",
+    },
+    "ce_spinels": {
+        "file": "ce/csv/spinel_source_FE_CE_AB_AB.csv",
+        "column": "formula",
+        "tar_members": "ce/spinel_to_perovskite_TL/CE-features-generation/"
+        "cif_conventional_unrelax.tar.gz",
+    },
+}
+
+
+def benchmark_dataset_names() -> tuple[str, ...]:
+    """Catalogue names of every evaluation target (collections above, plus the extras)."""
+    return tuple(
+        e.name
+        for e in CATALOGUE.values()
+        if e.collection in BENCHMARK_COLLECTIONS or e.name in BENCHMARK_EXTRA
+    )
 
 
 def get_dataset_info(name: str) -> DatasetInfo:
