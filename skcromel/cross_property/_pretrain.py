@@ -1005,7 +1005,7 @@ def pretrain_elemnet(
     y_tr = y[tr]
     y_mean = float(np.mean(y_tr))
     y_scale = float(np.std(y_tr)) or 1.0
-    X_all = _fractions_of(values)
+    X_all = _fractions_of(values, on_error="nan")  # unusable rows are never indexed
     settings = {
         "max_epochs": max_epochs,
         "batch_size": batch_size,
