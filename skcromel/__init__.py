@@ -29,6 +29,7 @@ _LAZY = {
     "TransferRegressor": "skcromel.transfer",
     "TransferClassifier": "skcromel.transfer",
     "TransferFeatures": "skcromel.transfer",
+    "rank_sources": "skcromel.transfer",
     # method estimators
     "CrossPropertyFeaturizer": "skcromel.cross_property",
     "CrossPropertyRegressor": "skcromel.cross_property",

@@ -1,17 +1,19 @@
 """Small CPU CroMEL pretraining run on ``mp_elastic_structs`` (2,275 labelled MP structures).
 
 Source properties: ``form_eng`` (formation energy, eV/atom) and ``band_gap`` (eV) from
-``mp_elastic_structs/labels.csv`` (see its SOURCE.md). By default every structure whose reduced
-formula occurs in the EFE target set (``cromel/dataset/tgt_exp/efe.xlsx``) is removed, so the source
-never sees a target composition. 10 % of the structures are held out to report the property MAE
+``mp_elastic_structs/labels.csv`` (see its SOURCE.md). Every structure whose composition is a
+near duplicate of a benchmark composition is removed (same element set, fractions within 0.005;
+:func:`skcromel.cross_property.benchmark_compositions`: every benchmark set of the catalogue, or
+with ``--efe-only`` only the EFE target set, the original small experiment), so the source never
+sees a target composition. 10 % of the structures are held out to report the property MAE
 and how well composition embeddings match their own structure embeddings (mean cosine, top-1
 retrieval among the held-out set).
 
 The checkpoint is written outside the repository (default ``/tmp/cromel_mp_elastic.pt``).
 
 Full Materials Project on a connected machine (132,752 structures of ``matbench_mp_e_form``;
-every structure whose reduced formula is in one of skcromel's benchmark target sets is removed,
-as for the shipped ElemNet sources)::
+every near duplicate of a benchmark composition is removed, as for the shipped ElemNet
+sources)::
 
     python -c "from matminer.datasets import load_dataset; load_dataset('matbench_mp_e_form')"
     python benchmarks/cromel/pretrain.py --matbench ~/.../matbench_mp_e_form.json.gz \
@@ -30,27 +32,33 @@ import json
 import time
 import warnings
 
+import numpy as np
 import pandas as pd
 import torch
 
 from skcromel.config import get_data_home
 from skcromel.cromel import ALIGNMENTS, CroMELPretrainer
-from skcromel.parsing import reduced_formulas
+from skcromel.matching import DEFAULT_TOL
 
 
-def load_source(targets, exclude_efe=True):
+def _exclusion(compositions, efe_only: bool):
+    """Rows to remove (near duplicates of benchmark compositions) and the exclusion record."""
+    from skcromel.cross_property import benchmark_compositions, exclude_near_duplicates
+
+    bench = benchmark_compositions()  # raises when a benchmark set is missing from the data home
+    if efe_only:
+        bench = {"efe": bench["efe"]}
+    return exclude_near_duplicates(compositions, bench, tol=DEFAULT_TOL)
+
+
+def load_source(targets, efe_only=False):
     from pymatgen.core import Structure
 
     home = get_data_home()
     lab = pd.read_csv(home / "mp_elastic_structs" / "labels.csv").dropna(subset=list(targets))
-    if exclude_efe:
-        efe = pd.read_excel(home / "cromel" / "dataset" / "tgt_exp" / "efe.xlsx", sheet_name=0)
-        banned = set(reduced_formulas(efe["composition"].astype(str)))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            keep = ~pd.Series(reduced_formulas(lab["formula"].astype(str))).isin(banned).to_numpy()
-        print(f"removed {int((~keep).sum())} structures whose formula is in EFE")
-        lab = lab[keep]
+    hit, info = _exclusion(lab["formula"].astype(str).to_numpy(dtype=object), efe_only)
+    print(f"removed {info['n_rows_removed']} structures ({info['rule']})")
+    lab = lab[~hit]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # CIF rounding notices
         structs = [
@@ -61,24 +69,15 @@ def load_source(targets, exclude_efe=True):
 
 
 def load_matbench(path, targets, max_rows=None):
-    """Structures + target of a matbench JSON file, minus every benchmark target formula."""
-    from skcromel.cross_property import benchmark_target_formulas
+    """Structures + target of a matbench JSON file, minus every near duplicate of a benchmark
+    composition."""
     from skcromel.datasets import read_matbench_structures
 
     structs, y, _ = read_matbench_structures(path, targets[0], max_rows=max_rows)
-    formulas, counts = benchmark_target_formulas()
-    missing = [k for k, v in counts.items() if v < 0]
-    if missing:  # an incomplete exclusion would make the source unfair: refuse
-        raise SystemExit(
-            f"{len(missing)} benchmark target sets not found in the data home (e.g. {missing[0]}):"
-            " set SKCROMEL_DATA_HOME so that every target formula can be excluded"
-        )
-    banned = set(formulas)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        red = reduced_formulas([s.composition for s in structs])
-    keep = ~pd.Series(red).isin(banned).to_numpy()
-    print(f"removed {int((~keep).sum())} of {len(structs)} structures whose formula is a target")
+    comps = np.array([s.composition.formula.replace(" ", "") for s in structs], dtype=object)
+    hit, info = _exclusion(comps, efe_only=False)
+    print(f"removed {info['n_rows_removed']} of {len(structs)} structures ({info['rule']})")
+    keep = ~hit
     return [s for s, k in zip(structs, keep) if k], y[keep].to_frame().reset_index(drop=True)
 
 
@@ -89,7 +88,11 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--time-limit", type=float, default=540.0)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--keep-efe", action="store_true", help="do not remove EFE formulas")
+    p.add_argument(
+        "--efe-only",
+        action="store_true",
+        help="exclude only EFE near duplicates (the original experiment; not for shipping)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="/tmp/cromel_mp_elastic.pt")
     p.add_argument("--matbench", default=None, help="matbench/matminer structure JSON(.gz)")
@@ -103,7 +106,7 @@ def main(argv=None):
     if args.matbench:
         structs, y = load_matbench(args.matbench, args.targets, args.max_rows)
     else:
-        structs, y = load_source(args.targets, exclude_efe=not args.keep_efe)
+        structs, y = load_source(args.targets, efe_only=args.efe_only)
     print(
         f"{len(structs)} structures, targets {args.targets}; loading took "
         f"{time.perf_counter() - t0:.0f} s"

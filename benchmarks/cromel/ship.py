@@ -21,7 +21,8 @@ import pandas as pd
 
 from skcromel.config import get_data_home
 from skcromel.cromel import CroMELPretrainer
-from skcromel.cromel._sources import SHIPPED_DIR, export_source
+from skcromel.cromel._sources import export_source
+from skcromel.registry import PRETRAINED_DIR as SHIPPED_DIR
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pretrain_offline import COMPOSITION_SOURCES  # noqa: E402

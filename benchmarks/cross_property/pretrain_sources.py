@@ -15,19 +15,24 @@ per epoch (losses, rows/s, elapsed seconds).
 
 Examples
 --------
-The four original sources, budget of their cards (1 CPU thread, at most 14 min each)::
+The shipped sources (``skcromel/pretrained/``), exactly as trained (1 CPU thread)::
 
-    OMP_NUM_THREADS=1 python benchmarks/cross_property/pretrain_sources.py \\
-        --sources eform,gap,hform-vt,vol-vt --max-time 840 --threads 1
+    OMP_NUM_THREADS=1 python benchmarks/cross_property/pretrain_sources.py \
+        --sources eform,gap --max-time 840 --threads 1
+    OMP_NUM_THREADS=1 python benchmarks/cross_property/pretrain_sources.py \
+        --sources hform --max-time 3600 --threads 1
+    OMP_NUM_THREADS=1 python benchmarks/cross_property/pretrain_sources.py \
+        --sources vol --max-time 1800 --threads 1
 
-The full-OQMD formation-enthalpy source (341,700 rows: train + val + test)::
+(``hform`` / ``vol`` are the full OQMD tables, train + val + test = 341,700 rows; ``hform-vt`` /
+``vol-vt`` the val + test files only, the data of the first OQMD sources.)
 
-    python benchmarks/cross_property/pretrain_sources.py --sources hform --max-time 3600
+The zoo, one source per other computed property, into the data home
+(``<data home>/skcromel_sources/<name>/``; ``skcromel.cross_property.register_data_home_sources()``
+makes them loadable by name)::
 
-The zoo into the data home (``<data home>/skcromel_sources/<name>/``, loadable with
-``skcromel.registry.register_source``)::
-
-    python benchmarks/cross_property/pretrain_sources.py --sources all --out-dir data-home
+    OMP_NUM_THREADS=1 python benchmarks/cross_property/pretrain_sources.py --sources zoo \
+        --max-time 840 --threads 1 --out-dir data-home
 
 GPU, published ElemNet size::
 
@@ -244,7 +249,7 @@ def main(argv=None) -> int:
             device=args.device,
             random_state=args.random_state,
             progress=not args.no_progress,
-            checkpoint=work / f"{name}.ckpt",
+            checkpoint=work / f"{name}--{key}.ckpt",  # one checkpoint per (name, table)
             target=target,
             unit=unit,
             data_description=description,

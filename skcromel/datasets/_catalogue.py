@@ -31,18 +31,10 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
-__all__ = [
-    "BENCHMARK_COLLECTIONS",
-    "BENCHMARK_COPIES",
-    "BENCHMARK_EXTRA",
-    "CATALOGUE",
-    "STRUCTURE_POOLS",
-    "SUITE_14",
-    "DataFile",
-    "DatasetInfo",
-    "benchmark_dataset_names",
-    "get_dataset_info",
-]
+__all__ = ["CATALOGUE", "SUITE_14", "DataFile", "DatasetInfo", "get_dataset_info"]
+# Also used inside the package (not re-exported by skcromel.datasets): BENCHMARK_COLLECTIONS,
+# BENCHMARK_EXTRA, BENCHMARK_COPIES, STRUCTURE_POOLS, benchmark_dataset_names (the benchmark sets
+# that sources must never see: skcromel.cross_property.benchmark_compositions).
 
 
 @dataclass(frozen=True)

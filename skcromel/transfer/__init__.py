@@ -18,7 +18,7 @@ from ._classifier import TransferClassifier
 from ._features import COMPOSITION_BLOCKS, TransferFeatures, source_kind
 from ._regressor import TransferRegressor
 
-_LAZY: dict[str, str] = {}  # rank_sources ("._ranking") joins with the source zoo
+_LAZY: dict[str, str] = {"rank_sources": "._ranking"}
 
 __all__ = [
     "AUTO_SOURCES",

@@ -27,7 +27,9 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-__all__ = ["logme", "rank_sources", "source_features"]
+# logme and source_features are documented helpers of this module (skcromel.transfer exports
+# rank_sources only)
+__all__ = ["rank_sources"]
 
 #: Ridge penalties searched inside every training fold.
 ALPHAS = np.logspace(-3, 4, 15)

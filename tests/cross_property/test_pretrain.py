@@ -319,3 +319,12 @@ def test_register_data_home_sources(tmp_path):
     assert register_data_home_sources(tmp_path / "nowhere") == []
     registry._EXTRA_SOURCES.pop("zoo-x")  # no public unregister: leave the registry as found
     registry.clear_cache()
+
+
+def test_unusable_rows_are_dropped_not_fatal():
+    formulas, y = _pretrain_data()
+    formulas = [*formulas, "He1", "He2Ne1", "NaCl"]
+    y = np.append(y, [1.0, 2.0, np.nan])
+    _, card = pretrain_elemnet(formulas, y, max_epochs=1, batch_size=16, progress=False)
+    assert card["data"]["n_rows_unusable"] == 3
+    assert card["data"]["n_rows_train"] + card["data"]["n_rows_validation"] == len(y) - 3
