@@ -52,7 +52,8 @@ def all_estimators(type_filter=None) -> list[tuple[str, type]]:
     from a public skcromel namespace: the top level and the ``__all__`` of every public
     subpackage and module (``skcromel.featurizers``, ``skcromel.nn``, ``skcromel.structure``, ...).
     Abstract base classes (:class:`~skcromel.nn.TorchRegressor`,
-    :class:`~skcromel.featurizers.CompositionTransformer`) are left out. Importing the namespaces
+    :class:`~skcromel.featurizers.CompositionTransformer`) and classes without ``fit`` (parameter
+    holders such as :class:`~skcromel.cromel.CHGNetTeacher`) are left out. Importing the namespaces
     imports torch and the optional matminer adapter.
 
     Parameters
@@ -104,6 +105,7 @@ default=None
                 and issubclass(obj, BaseEstimator)
                 and obj.__module__.split(".")[0] == "skcromel"
                 and not inspect.isabstract(obj)
+                and callable(getattr(obj, "fit", None))  # not parameter holders (CHGNetTeacher)
             ):
                 found[obj] = obj.__name__
     out = [
