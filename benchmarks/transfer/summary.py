@@ -73,6 +73,13 @@ def grouped_section(out: Path) -> list[str]:
         "no source (ablation) | transfer vs ablation | rf_magpie | sources chosen (folds) |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
+    run = sorted(preds["model"].unique())
+    absent = [m for m in ("rf_magpie", "rf_magpie_cvplus") if m not in run]
+    if absent:
+        lines[2] += (
+            f" Models run: {', '.join(f'`{m}`' for m in run)}; not run here: "
+            f"{', '.join(f'`{m}`' for m in absent)} (their columns show –)."
+        )
     counts = Counter()
     rows_14 = []
     for ds in dict.fromkeys(preds["dataset"]):
