@@ -181,7 +181,8 @@ def list_pretrained(*, details: bool = False, as_frame: bool = False):
     as_frame : bool, default=False
         If True return a :class:`pandas.DataFrame`, one row per source, read from the model
         cards: ``name``, ``kind``, ``property``, ``unit``, ``database``, ``rows`` (training +
-        validation rows, or structures), ``validation_mae`` (NaN when the card reports one MAE
+        validation rows, or structures), ``rows_excluded`` (rows removed as near duplicates of
+        benchmark compositions), ``validation_mae`` (NaN when the card reports one MAE
         per target instead), ``size_bytes`` (of the weights) and ``description``.
 
     Raises
@@ -210,6 +211,7 @@ _ZOO_COLUMNS = [
     "unit",
     "database",
     "rows",
+    "rows_excluded",
     "validation_mae",
     "size_bytes",
     "description",
@@ -232,6 +234,9 @@ def _card_row(name: str, card: dict) -> dict:
     prop = card.get("target")
     if prop is None and isinstance(per_target, dict):
         prop = "embedding (aligned to " + ", ".join(per_target) + ")"
+    teacher = card.get("teacher")
+    if prop is None and isinstance(teacher, dict) and teacher.get("teacher"):
+        prop = f"embedding (aligned to {teacher['teacher']})"
     text = " ".join(str(x) for x in (data.get("description"), card.get("description")) if x)
     found = sorted((text.find(k), v) for k, v in _DATABASES.items() if k in text)
     if card.get("database"):
@@ -247,6 +252,8 @@ def _card_row(name: str, card: dict) -> dict:
     else:
         n_rows = data.get("n_structures", data.get("n_rows_input"))
     mae = metrics.get("validation_mae")
+    exclusion = data.get("exclusion") if isinstance(data.get("exclusion"), dict) else {}
+    excluded = exclusion.get("n_rows_removed")
     return {
         "name": name,
         "kind": card.get("kind", ""),
@@ -254,6 +261,7 @@ def _card_row(name: str, card: dict) -> dict:
         "unit": card.get("unit") or "",
         "database": database,
         "rows": None if n_rows is None else int(n_rows),
+        "rows_excluded": None if excluded is None else int(excluded),
         "validation_mae": float(mae) if isinstance(mae, (int, float)) else float("nan"),
         "size_bytes": card.get("weights_bytes"),
         "description": card.get("description", ""),

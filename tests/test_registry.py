@@ -154,8 +154,8 @@ def test_list_pretrained_as_frame_reads_the_cards():
     table = registry.list_pretrained(as_frame=True)
     assert isinstance(table, pd.DataFrame)
     assert list(table.columns) == [
-        "name", "kind", "property", "unit", "database", "rows", "validation_mae", "size_bytes",
-        "description",
+        "name", "kind", "property", "unit", "database", "rows", "rows_excluded",
+        "validation_mae", "size_bytes", "description",
     ]  # fmt: skip
     assert list(table["name"]) == registry.list_pretrained()
     row = table.set_index("name").loc["elemnet-small-mp-eform"]
@@ -163,6 +163,7 @@ def test_list_pretrained_as_frame_reads_the_cards():
     assert row["property"] == card["target"] and row["unit"] == "eV/atom"
     assert row["database"] == "Materials Project"
     assert row["rows"] == card["data"]["n_rows_train"] + card["data"]["n_rows_validation"]
+    assert row["rows_excluded"] == card["data"]["exclusion"]["n_rows_removed"] > 0
     assert row["validation_mae"] == pytest.approx(card["metrics"]["validation_mae"])
     assert row["size_bytes"] == card["weights_bytes"]
     oqmd = table.set_index("name").loc["elemnet-small-oqmd-hform"]

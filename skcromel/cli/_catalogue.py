@@ -179,13 +179,14 @@ def _cmd_zoo(args) -> int:
         table = list_pretrained(as_frame=True)
     except ValueError as exc:  # an unreadable card.json: the message names the file
         raise CLIError(str(exc)) from exc
-    header = ("name", "property", "unit", "database", "rows", "validation MAE", "size")
+    header = (
+        "name", "property", "unit", "database", "rows", "excluded", "validation MAE", "size",
+    )  # fmt: skip
     if args.format == "csv":
+        cols = ["name", "property", "unit", "database", "rows", "rows_excluded", "validation_mae"]
         _write_csv(
-            table[["name", "property", "unit", "database", "rows", "validation_mae"]]
-            .assign(size_bytes=table["size_bytes"])
-            .itertuples(index=False),
-            (*header[:5], "validation_mae", "size_bytes"),
+            table[cols].assign(size_bytes=table["size_bytes"]).itertuples(index=False),
+            (*cols, "size_bytes"),
         )
         return 0
     rows = []
@@ -198,6 +199,9 @@ def _cmd_zoo(args) -> int:
                 r.unit or "-",
                 _short(r.database, 34),
                 "-" if r.rows is None or r.rows != r.rows else f"{int(r.rows):,}",
+                "-"
+                if r.rows_excluded is None or r.rows_excluded != r.rows_excluded
+                else f"{int(r.rows_excluded):,}",
                 mae,
                 _size(r.size_bytes),
             )
