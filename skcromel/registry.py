@@ -57,6 +57,9 @@ __all__ = [
 
 #: Directory of the models that ship inside the package.
 PRETRAINED_DIR = Path(__file__).resolve().parent / "pretrained"
+#: Folder of the data home holding the sources too large for the wheel (built there by
+#: ``benchmarks/cross_property/pretrain_sources.py --out-dir data-home``); found automatically.
+DATA_HOME_SOURCES = "skcromel_sources"
 CARD_FORMAT_VERSION = 1
 WEIGHTS_FILE = "weights.pt"
 CARD_FILE = "card.json"
@@ -165,14 +168,27 @@ def _shipped() -> dict[str, Path]:
     }
 
 
+def _data_home_sources() -> dict[str, Path]:
+    """Sources built into ``<data home>/skcromel_sources/<name>/`` (shipped names win)."""
+    try:
+        root = get_data_home() / DATA_HOME_SOURCES
+        if not root.is_dir():
+            return {}
+        return {p.parent.name: p.parent for p in sorted(root.glob(f"*/{CARD_FILE}"))}
+    except OSError:  # an unreadable data home hides its sources, never breaks the shipped ones
+        return {}
+
+
 def _sources() -> dict[str, Path]:
-    sources = _shipped()
+    sources = _data_home_sources()
+    sources.update(_shipped())
     sources.update(_EXTRA_SOURCES)
     return sources
 
 
 def list_pretrained(*, details: bool = False, as_frame: bool = False):
-    """Names of the available pretrained models (shipped and registered), sorted.
+    """Names of the available pretrained models, sorted: shipped in the package, built into
+    ``<data home>/skcromel_sources/``, and registered with :func:`register_source`.
 
     Parameters
     ----------
@@ -326,7 +342,10 @@ def _resolve(name: str | os.PathLike) -> tuple[str, Path]:
         f"unknown pretrained model {str(name)!r}: not a registered name (available: "
         f"{sorted(sources)}), not '<prefix>:<name>' (prefixes: {sorted(PREFIXES)}), not a "
         f"directory with {CARD_FILE} + {WEIGHTS_FILE} and not a checkpoint file; looked in "
-        f"{PRETRAINED_DIR} and the registered sources"
+        f"{PRETRAINED_DIR}, {get_data_home() / DATA_HOME_SOURCES} and the registered sources. "
+        "Zoo sources that do not ship in the wheel are built into the data home with "
+        "`python benchmarks/cross_property/pretrain_sources.py --sources <key> --out-dir "
+        "data-home` (`--list` shows the keys)"
     )
 
 

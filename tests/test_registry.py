@@ -244,3 +244,23 @@ def test_shipped_model_card_and_checksum(name):
 # The pretraining API (pretrain_elemnet, exclusion, CLI) is tested in
 # tests/cross_property/test_pretrain.py; the benchmark-overlap audit of every source in
 # tests/test_sources_leak.py.
+
+
+def test_sources_built_into_the_data_home_are_found(tmp_path, monkeypatch):
+    """``<data home>/skcromel_sources/<name>/`` is searched by name; a shipped name wins, and an
+    unknown name's error says where it looked and how to build a zoo source."""
+    torch.manual_seed(0)
+    registry.save_pretrained(
+        MLP(86, (8, 4)), _card("zoo-tiny"), tmp_path / registry.DATA_HOME_SOURCES / "zoo-tiny"
+    )
+    monkeypatch.setenv("SKCROMEL_DATA_HOME", str(tmp_path))
+    registry.clear_cache()
+    try:
+        assert "zoo-tiny" in registry.list_pretrained()
+        assert "elemnet-small-mp-eform" in registry.list_pretrained()
+        model = registry.load_pretrained("zoo-tiny")
+        assert model.card["name"] == "zoo-tiny"
+        with pytest.raises(DataNotFoundError, match="skcromel_sources.*pretrain_sources.py"):
+            registry.load_pretrained("zoo-missing")
+    finally:
+        registry.clear_cache()

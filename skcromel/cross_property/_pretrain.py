@@ -36,7 +36,7 @@ from ..elements import ELEMNET_ELEMENTS
 from ..matching import DEFAULT_TOL, find_near_duplicates, near_duplicate_groups
 from ..nn import elemnet, elemnet_spec
 from ..parsing import as_composition_array, to_element_matrix
-from ..registry import save_pretrained
+from ..registry import DATA_HOME_SOURCES, save_pretrained
 from ._estimators import ELEMNET_INPUT, ElemNetRegressor
 from ._estimators import _fractions as _fractions_of
 
@@ -428,10 +428,6 @@ def source_cards(
             card = json.loads(card_file.read_text(encoding="utf-8"))
             cards.setdefault(card_file.parent.name, card)
     return cards
-
-
-#: Folder of the data home where sources too large for the wheel are built.
-DATA_HOME_SOURCES = "skcromel_sources"
 
 
 def register_data_home_sources(data_home=None, *, folder: str | os.PathLike | None = None):
