@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,11 @@ def _pct(r) -> str:
         f"{100 * r.diff_high / (r.mae - r.diff):+.1f}]"  # fmt: skip
 
 
+def _row(table: pd.DataFrame, model: str) -> SimpleNamespace:
+    """One model's row as attributes (a Series would shadow ``diff`` with its method)."""
+    return SimpleNamespace(**table.loc[model].to_dict())
+
+
 def _sources(folds: pd.DataFrame, dataset: str) -> str:
     if "sources" not in folds:
         return ""
@@ -55,7 +61,7 @@ def grouped_section(out: Path) -> list[str]:
     preds, folds = _read(out, "grouped", "predictions"), _read(out, "grouped", "results")
     if preds.empty:
         return []
-    seeds = sorted(preds["seed"].unique())
+    seeds = ", ".join(str(int(x)) for x in sorted(preds["seed"].unique()))
     vs_bar = compound_bootstrap(preds, reference=BAR)
     vs_ablation = compound_bootstrap(preds[preds["model"].isin([MODEL, ABLATION])],
                                      reference=ABLATION)  # fmt: skip
@@ -63,7 +69,7 @@ def grouped_section(out: Path) -> list[str]:
     lines = [
         "## The 14 experimental datasets (and CrossPropertyTL's two), grouped 5-fold",
         "",
-        f"5 folds grouped by near-duplicate compound, seeds {seeds}; every model fitted inside "
+        f"5 folds grouped by near-duplicate compound, seed(s) {seeds}; every model fitted inside "
         "each training fold (`TransferRegressor` chooses its sources there: nested by "
         "construction); defaults fixed before these runs. MAE averaged over seeds per row, "
         "95 % intervals over compounds (2,000 resamples), differences paired. **better** / "
@@ -86,10 +92,10 @@ def grouped_section(out: Path) -> list[str]:
         t = vs_bar[(vs_bar["dataset"] == ds)].set_index("model")
         if MODEL not in t.index or BAR not in t.index:
             continue
-        r = t.loc[MODEL]
+        r = _row(t, MODEL)
         a = vs_ablation[(vs_ablation["dataset"] == ds)].set_index("model")
-        abl = a.loc[MODEL] if MODEL in a.index and "diff" in a else None
-        rf = t.loc["rf_magpie"] if "rf_magpie" in t.index else None
+        abl = _row(a, MODEL) if MODEL in a.index and "diff" in a else None
+        rf = _row(t, "rf_magpie") if "rf_magpie" in t.index else None
         if ds in SUITE_14:
             counts[r.verdict] += 1
             counts["lower"] += int(r.diff < 0)
@@ -97,7 +103,7 @@ def grouped_section(out: Path) -> list[str]:
         lines.append(
             f"| {ds} | {int(r.n_compounds)} | {_ci(t.loc[BAR].mae, t.loc[BAR].mae_low, t.loc[BAR].mae_high)} "
             f"| {_ci(r.mae, r.mae_low, r.mae_high)} | {_pct(r)} | {r.verdict} "
-            f"| {_ci(abl.mae - abl.diff, np.nan, np.nan) if abl is not None else '–'} "
+            f"| {f'{abl.mae - abl.diff:.3g}' if abl is not None else '–'} "
             f"| {abl.verdict + f' ({100 * abl.relative_diff:+.1f} %)' if abl is not None else '–'} "
             f"| {'–' if rf is None else f'{rf.mae:.3g}'} | {_sources(folds, ds)} |"
         )  # fmt: skip
@@ -125,7 +131,7 @@ def grouped_section(out: Path) -> list[str]:
             cells = []
             for m in (MODEL, "rf_magpie_cvplus"):
                 if m in c.index:
-                    r = c.loc[m]
+                    r = _row(c, m)
                     cells += [
                         _ci(r.coverage, r.coverage_low, r.coverage_high),
                         f"{r.mean_width:.3g}",

@@ -528,8 +528,8 @@ def write_report(
         )
     preds = result.predictions
     if not preds.empty and "y_pred" in preds and preds["y_true"].nunique() > 2:
-        regression = preds[preds["dataset"].map(lambda d: preds.loc[preds["dataset"] == d,
-                                                                     "y_true"].nunique() > 2)]  # fmt: skip
+        n_targets = preds.groupby("dataset", sort=False)["y_true"].nunique()  # once per dataset
+        regression = preds[preds["dataset"].map(n_targets > 2)]
         table = compound_bootstrap(regression, reference=reference)
         if not table.empty:
             lines += [
