@@ -28,14 +28,7 @@ def train_epochs(pre, graphs, D, Ys, train_idx, val_idx, device, rng, t_start):
     opt = torch.optim.Adam(
         [*enc.parameters(), *head.parameters()], lr=pre.lr, weight_decay=pre.weight_decay
     )
-    adversarial = pre.alignment.startswith("wgan")
-    if adversarial:
-        a_lr = 1e-4 if pre.align_lr is None else pre.align_lr
-        opt_c = torch.optim.RMSprop(critic.parameters(), lr=a_lr)
-        opt_g = torch.optim.RMSprop(comp.parameters(), lr=a_lr)
-    elif pre.alignment != "none":
-        a_lr = 1e-3 if pre.align_lr is None else pre.align_lr
-        opt_g = torch.optim.Adam(comp.parameters(), lr=a_lr)
+    opt_c, opt_g = _align_optimizers(pre, comp, critic)
     Dt = torch.as_tensor(D, device=device)
     Yt = torch.as_tensor(Ys, device=device)
     gkw = pre._gkw()
@@ -60,29 +53,7 @@ def train_epochs(pre, graphs, D, Ys, train_idx, val_idx, device, rng, t_start):
             if pre.alignment != "none":
                 with torch.no_grad():
                     h_s = enc.encode_batch(gb)
-                if adversarial:
-                    crit_fn = (
-                        L.critic_loss_reference
-                        if pre.alignment == "wgan-gp-reference"
-                        else L.critic_loss_wgan_gp
-                    )
-                    loss_c = crit_fn(critic, h_s, comp(x_c), pre.gp_weight)
-                    opt_c.zero_grad()
-                    loss_c.backward()
-                    opt_c.step()
-                    sums["critic"] += loss_c.item()
-                    if (b + 1) % int(pre.n_critic) == 0:
-                        loss_g = L.generator_loss(critic, comp(x_c))
-                        opt_g.zero_grad()
-                        loss_g.backward()
-                        opt_g.step()
-                        sums["align"] += loss_g.item()
-                else:
-                    loss_a = _paired_loss(pre, comp(x_c), h_s)
-                    opt_g.zero_grad()
-                    loss_a.backward()
-                    opt_g.step()
-                    sums["align"] += loss_a.item()
+                _align_step(pre, comp, critic, opt_c, opt_g, x_c, h_s, b, sums)
             # property
             pred = head(enc.encode_batch(gb))
             mask = ~torch.isnan(y_b)
@@ -112,14 +83,7 @@ def align_epochs(pre, H, D, train_idx, val_idx, device, rng, t_start):
     ``val_r2``) and stops early after ``pre.time_limit`` seconds.
     """
     comp, critic = pre.composition_encoder_.to(device), pre.critic_.to(device)
-    adversarial = pre.alignment.startswith("wgan")
-    if adversarial:
-        a_lr = 1e-4 if pre.align_lr is None else pre.align_lr
-        opt_c = torch.optim.RMSprop(critic.parameters(), lr=a_lr)
-        opt_g = torch.optim.RMSprop(comp.parameters(), lr=a_lr)
-    elif pre.alignment != "none":
-        a_lr = 1e-3 if pre.align_lr is None else pre.align_lr
-        opt_g = torch.optim.Adam(comp.parameters(), lr=a_lr)
+    opt_c, opt_g = _align_optimizers(pre, comp, critic)
     Dt = torch.as_tensor(D, device=device)
     Ht = torch.as_tensor(H, device=device)
     bs = int(pre.batch_size)
@@ -128,9 +92,6 @@ def align_epochs(pre, H, D, train_idx, val_idx, device, rng, t_start):
         from tqdm.auto import tqdm
 
         epochs = tqdm(epochs, desc="CroMEL alignment", unit="epoch")
-    crit_fn = (
-        L.critic_loss_reference if pre.alignment == "wgan-gp-reference" else (L.critic_loss_wgan_gp)
-    )
     for epoch in epochs:
         comp.train(), critic.train()
         order = train_idx[rng.permutation(len(train_idx))]
@@ -142,24 +103,7 @@ def align_epochs(pre, H, D, train_idx, val_idx, device, rng, t_start):
                 if len(idx) < 2:
                     continue
                 x_c, h_s = Dt[idx], Ht[idx]
-                if adversarial:
-                    loss_c = crit_fn(critic, h_s, comp(x_c), pre.gp_weight)
-                    opt_c.zero_grad()
-                    loss_c.backward()
-                    opt_c.step()
-                    sums["critic"] += loss_c.item()
-                    if (b + 1) % int(pre.n_critic) == 0:
-                        loss_g = L.generator_loss(critic, comp(x_c))
-                        opt_g.zero_grad()
-                        loss_g.backward()
-                        opt_g.step()
-                        sums["align"] += loss_g.item()
-                else:
-                    loss_a = _paired_loss(pre, comp(x_c), h_s)
-                    opt_g.zero_grad()
-                    loss_a.backward()
-                    opt_g.step()
-                    sums["align"] += loss_a.item()
+                _align_step(pre, comp, critic, opt_c, opt_g, x_c, h_s, b, sums)
                 n_batches += 1
         rec = {"epoch": epoch + 1, **{k: v / max(n_batches, 1) for k, v in sums.items()}}
         if len(val_idx):
@@ -194,6 +138,50 @@ def evaluate_alignment(pre, H, D, idx, device):
         "val_top1": top1,
         "val_r2": 1.0 - sse / sst if sst > 0 else float("nan"),
     }
+
+
+def _align_optimizers(pre, comp, critic):
+    """(critic optimiser, composition-encoder optimiser) of the alignment: RMSprop (lr 1e-4) for
+    the adversarial alignments as published, Adam (lr 1e-3) for the paired ones; None when unused."""
+    if pre.alignment.startswith("wgan"):
+        a_lr = 1e-4 if pre.align_lr is None else pre.align_lr
+        return (
+            torch.optim.RMSprop(critic.parameters(), lr=a_lr),
+            torch.optim.RMSprop(comp.parameters(), lr=a_lr),
+        )
+    if pre.alignment != "none":
+        a_lr = 1e-3 if pre.align_lr is None else pre.align_lr
+        return None, torch.optim.Adam(comp.parameters(), lr=a_lr)
+    return None, None
+
+
+def _align_step(pre, comp, critic, opt_c, opt_g, x_c, h_s, b, sums):
+    """One alignment step of the composition encoder towards the structure embeddings ``h_s``:
+    a critic step (and every ``n_critic`` batches a generator step) for the adversarial
+    alignments, else one step of the paired loss. Adds the losses to ``sums``."""
+    if pre.alignment.startswith("wgan"):
+        crit_fn = (
+            L.critic_loss_reference
+            if pre.alignment == "wgan-gp-reference"
+            else L.critic_loss_wgan_gp
+        )
+        loss_c = crit_fn(critic, h_s, comp(x_c), pre.gp_weight)
+        opt_c.zero_grad()
+        loss_c.backward()
+        opt_c.step()
+        sums["critic"] += loss_c.item()
+        if (b + 1) % int(pre.n_critic) == 0:
+            loss_g = L.generator_loss(critic, comp(x_c))
+            opt_g.zero_grad()
+            loss_g.backward()
+            opt_g.step()
+            sums["align"] += loss_g.item()
+    else:
+        loss_a = _paired_loss(pre, comp(x_c), h_s)
+        opt_g.zero_grad()
+        loss_a.backward()
+        opt_g.step()
+        sums["align"] += loss_a.item()
 
 
 def _paired_loss(pre, h_c, h_s):
