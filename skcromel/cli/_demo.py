@@ -206,7 +206,7 @@ def _run_demo(out_dir: Path, quick: bool, seed: int, n_jobs: int) -> int:
     subset = " (quick mode: subsample, see above)" if quick else ""
     print(
         f"\nKingsbury experimental formation enthalpy ({ds.info.unit}), 5-fold CV grouped by "
-        f"reduced formula, seed {seed}{subset}:"
+        f"compound (near-duplicate compositions), seed {seed}{subset}:"
     )
     print(
         "\n".join(

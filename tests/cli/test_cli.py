@@ -422,7 +422,7 @@ def test_demo_quick(tmp_path, capsys, monkeypatch):
     assert coverage["coverage"].iloc[0] == pytest.approx(inside.mean())
     assert 0.8 <= inside.mean() <= 1.0
     captured = capsys.readouterr()
-    assert "grouped by reduced formula" in captured.out
+    assert "grouped by compound" in captured.out
     assert f"{label}: 90 % prediction intervals hold" in captured.out
     # progress and what quick mode is, before the slow part; a line per model at the end
     lines = captured.out.splitlines()
