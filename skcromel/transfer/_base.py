@@ -118,7 +118,7 @@ class _TransferBase(BaseEstimator):
         bags = list(bootstrap_bags(groups, self.n_estimators, rng))
         seeds = rng.randint(2**31 - 1, size=len(bags))
         weights = [w if fit_rows is None else w * fit_rows for w, _ in bags]
-        members = Parallel(n_jobs=self.n_jobs)(
+        members = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(fit_member)(template, X, y, w, int(s)) for w, s in zip(weights, seeds)
         )
         oob = np.column_stack([o for _, o in bags])

@@ -105,7 +105,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         An unparsable composition raises a :class:`~skcromel.exceptions.CompositionError` naming
         the row, or (``"nan"``) gives that row NaN features at fit and a NaN prediction.
     n_jobs : int or None, default=None
-        Members fitted in parallel (joblib).
+        Members fitted in parallel, in threads (joblib; the gradient-boosting fits release the
+        GIL, so threads avoid the cost of starting processes and copying the features).
     random_state : int, RandomState instance or None, default=None
         Seeds the bootstrap samples, the members and the inner CV.
 
