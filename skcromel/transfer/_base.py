@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ..featurizers._base import composition_input_tags
 from ..matching import near_duplicate_groups
 from ._ensemble import bootstrap_bags, fit_member
 from ._features import TransferFeatures
@@ -137,10 +138,4 @@ class _TransferBase(BaseEstimator):
         return self._features_and_groups(X, groups)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = False
-        tags.non_deterministic = False
-        return tags
+        return composition_input_tags(super().__sklearn_tags__())

@@ -14,6 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import SkcromelWarning
+from ..featurizers._base import composition_input_tags
 from ..parsing import as_composition_array, parse_compositions
 
 __all__ = ["COMPOSITION_BLOCKS", "TransferFeatures", "source_kind"]
@@ -292,10 +293,6 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         return self.feature_names_out_.copy()
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.two_d_array = False
-        tags.input_tags.one_d_array = True
-        tags.input_tags.string = True
-        tags.input_tags.allow_nan = True
-        tags.requires_fit = True
+        tags = composition_input_tags(super().__sklearn_tags__())
+        tags.input_tags.allow_nan = True  # a NaN extra column passes through
         return tags
