@@ -80,14 +80,7 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         self.random_state = random_state
 
     def _classifier(self, fast: bool = False):
-        return HistGradientBoostingClassifier(
-            max_iter=60 if fast else int(self.max_iter),
-            learning_rate=0.2 if fast else float(self.learning_rate),
-            max_features=float(self.max_features),
-            min_samples_leaf=int(self.min_samples_leaf),
-            early_stopping=False,
-            random_state=0 if fast else None,
-        )
+        return self._booster(HistGradientBoostingClassifier, fast=fast)
 
     def fit(self, X, y, groups=None):
         """Featurize, choose sources on the training rows, fit the bagged members.

@@ -178,33 +178,14 @@ class TransferRegressor(RegressorMixin, _TransferBase):
 
     # ------------------------------------------------------------------ members
     def _regressor(self):
-        return HistGradientBoostingRegressor(
-            max_iter=int(self.max_iter),
-            learning_rate=float(self.learning_rate),
-            max_features=float(self.max_features),
-            min_samples_leaf=int(self.min_samples_leaf),
-            early_stopping=False,
-        )
+        return self._booster(HistGradientBoostingRegressor)
 
     def _classifier(self):
-        return HistGradientBoostingClassifier(
-            max_iter=int(self.max_iter),
-            learning_rate=float(self.learning_rate),
-            max_features=float(self.max_features),
-            min_samples_leaf=int(self.min_samples_leaf),
-            early_stopping=False,
-        )
+        return self._booster(HistGradientBoostingClassifier)
 
     def _selection_learner(self):
         """A fast member for the inner CV of ``sources="auto"``."""
-        return HistGradientBoostingRegressor(
-            max_iter=60,
-            learning_rate=0.2,
-            max_features=float(self.max_features),
-            min_samples_leaf=int(self.min_samples_leaf),
-            early_stopping=False,
-            random_state=0,
-        )
+        return self._booster(HistGradientBoostingRegressor, fast=True)
 
     def _use_hurdle(self, y) -> bool:
         zero = y == 0
