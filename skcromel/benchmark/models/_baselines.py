@@ -17,25 +17,29 @@ def _dummy_factory(task: str = "regression"):
     return DummyRegressor(strategy="mean")
 
 
-def _rf_magpie_factory(task: str = "regression", full: bool = False):
+def _on_composition(name: str, featurizer, model):
+    """``featurizer`` on the ``composition`` column (step ``name``), extra numeric inputs such as
+    temperature passed through, then ``model``."""
     from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
     from sklearn.pipeline import Pipeline
+
+    features = ColumnTransformer([(name, featurizer, "composition")], remainder="passthrough")
+    return Pipeline([("features", features), ("model", model)])
+
+
+def _rf_magpie_factory(task: str = "regression", full: bool = False):
+    from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 
     from ...featurizers import ElementStats, magpie_full
 
     magpie = magpie_full() if full else ElementStats("magpie")
-    features = ColumnTransformer(
-        [("magpie", magpie, "composition")],
-        remainder="passthrough",  # extra numeric inputs such as temperature
-    )
     # 300 trees, a third of the features per split (Breiman's regression default): close to the
     # 500-tree full-feature forest at a fifth of the cost, so 15 folds stay within minutes
     if task == "classification":
         model = RandomForestClassifier(n_estimators=300, n_jobs=1)
     else:
         model = RandomForestRegressor(n_estimators=300, max_features=1 / 3, n_jobs=1)
-    return Pipeline([("features", features), ("model", model)])
+    return _on_composition("magpie", magpie, model)
 
 
 MODELS.add(
@@ -64,20 +68,15 @@ MODELS.add(
 
 def _hgb_magpie_full_factory(task: str = "regression"):
     """Gradient boosting on the full Magpie set: the bar a transfer model has to clear."""
-    from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-    from sklearn.pipeline import Pipeline
 
     from ...featurizers import magpie_full
 
-    features = ColumnTransformer(
-        [("magpie_full", magpie_full(), "composition")], remainder="passthrough"
-    )
     if task == "classification":
         model = HistGradientBoostingClassifier(max_iter=600, learning_rate=0.05)
     else:
         model = HistGradientBoostingRegressor(max_iter=600, learning_rate=0.05)
-    return Pipeline([("features", features), ("model", model)])
+    return _on_composition("magpie_full", magpie_full(), model)
 
 
 MODELS.add(
