@@ -92,11 +92,7 @@ def _cmd_datasets(args) -> int:
     home = get_data_home(args.data_home)
     rows = [(i.name, i.task, i.n_rows, i.unit, i.collection, _availability(i, home)) for i in infos]
     header = ("name", "task", "rows", "unit", "collection", "data")
-    if args.format == "csv":
-        _write_csv(rows, header)
-    else:
-        print_table(rows, header)
-        print(f"\n{len(rows)} datasets; data home: {home}")
+    _emit(args.format, rows, header, f"{len(rows)} datasets; data home: {home}")
     return 0
 
 
@@ -145,11 +141,8 @@ def _cmd_models(args) -> int:
     table = list_models()
     rows = [tuple(r) for r in table[["name", "tasks", "description"]].itertuples(index=False)]
     header = ("name", "tasks", "description")
-    if args.format == "csv":
-        _write_csv(rows, header)
-    else:
-        print_table(rows, header)
-        print(f"\n{len(rows)} models; use them with `skcromel benchmark --models NAME ...`")
+    footer = f"{len(rows)} models; use them with `skcromel benchmark --models NAME ...`"
+    _emit(args.format, rows, header, footer)
     return 0
 
 
@@ -198,26 +191,38 @@ def _cmd_zoo(args) -> int:
                 _short(r.property, 40),
                 r.unit or "-",
                 _short(r.database, 34),
-                "-" if r.rows is None or r.rows != r.rows else f"{int(r.rows):,}",
-                "-"
-                if r.rows_excluded is None or r.rows_excluded != r.rows_excluded
-                else f"{int(r.rows_excluded):,}",
+                _count(r.rows),
+                _count(r.rows_excluded),
                 mae,
                 _size(r.size_bytes),
             )
         )
-    print_table(rows, header)
-    print(
-        f"\n{len(rows)} sources; full model cards: "
+    footer = (
+        f"{len(rows)} sources; full model cards: "
         'python -c "from skcromel.registry import list_pretrained; '
         "print(list_pretrained(details=True)['NAME'])\""
     )
+    _emit("table", rows, header, footer)
     return 0
+
+
+def _count(value) -> str:
+    """A row count with thousands separators; "-" when missing (None or NaN)."""
+    return "-" if value is None or value != value else f"{int(value):,}"
 
 
 def _short(text, n: int) -> str:
     text = str(text)
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _emit(fmt: str, rows, header, footer: str) -> None:
+    """``rows`` as CSV (``fmt="csv"``) or as an aligned table followed by ``footer``."""
+    if fmt == "csv":
+        _write_csv(rows, header)
+    else:
+        print_table(rows, header)
+        print(f"\n{footer}")
 
 
 def _write_csv(rows, header) -> None:
