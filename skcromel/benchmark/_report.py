@@ -527,8 +527,9 @@ def write_report(
             + "\n"
         )
     preds = result.predictions
+    # distinct targets per dataset: two or fewer is classification (no MAE, interval or parity plot)
+    n_targets = preds.groupby("dataset", sort=False)["y_true"].nunique() if len(preds) else None
     if not preds.empty and "y_pred" in preds and preds["y_true"].nunique() > 2:
-        n_targets = preds.groupby("dataset", sort=False)["y_true"].nunique()  # once per dataset
         regression = preds[preds["dataset"].map(n_targets > 2)]
         table = compound_bootstrap(regression, reference=reference)
         if not table.empty:
@@ -562,7 +563,7 @@ def write_report(
     if plots and not result.predictions.empty:
         lines += ["## Parity plots", ""]
         for ds in result.predictions["dataset"].unique():
-            if result.predictions.loc[result.predictions["dataset"] == ds, "y_true"].nunique() <= 2:
+            if n_targets[ds] <= 2:
                 continue  # classification: parity plot is meaningless
             name = f"parity_{ds}_{cfg['protocol']}{suffix}.png"
             parity_plot(result.predictions, ds, out / name)
