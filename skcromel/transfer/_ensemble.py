@@ -4,7 +4,7 @@ Each member is fitted on a bootstrap sample of *compounds* (near-duplicate group
 replacement, every row of a drawn compound included as many times as it is drawn), so the
 out-of-bag rows of a member are compounds it never saw, spellings and repeats included. The
 out-of-bag predictions give an honest residual for every training row, which calibrates the
-prediction intervals (jackknife+-after-bootstrap, see ``TransferRegressor.predict_interval``).
+prediction intervals (out-of-bag conformal prediction, see ``TransferRegressor.predict_interval``).
 """
 
 from __future__ import annotations
