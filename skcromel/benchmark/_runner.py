@@ -312,8 +312,12 @@ def _params_for_hash(params):
     out = {}
     for key, value in sorted(params.items()):
         if hasattr(value, "get_params") and not isinstance(value, type):
-            value = (type(value).__module__, type(value).__qualname__, value.get_params(deep=False))
-            value = (value[0], value[1], _params_for_hash(value[2]))
+            cls = type(value)
+            value = (
+                cls.__module__,
+                cls.__qualname__,
+                _params_for_hash(value.get_params(deep=False)),
+            )
         elif callable(value) and hasattr(value, "__qualname__"):
             value = (getattr(value, "__module__", ""), value.__qualname__)
         out[key] = value
