@@ -211,31 +211,75 @@ class IonProperty(CompositionTransformer):
 def _charge_balanced(Z: np.ndarray, x: np.ndarray, states: np.ndarray) -> np.ndarray:
     """For each row: does some choice of one state per element give Σ x_i q_i = 0?
 
-    Few combinations per row (``width ** k <= 4096``): every combination of all rows with ``k``
-    elements as one broadcast sum, in chunks of a few million. More (alloys of ten elements and
-    more): one row at a time by dynamic programming over the distinct partial sums, pruned by
-    what the remaining elements can still add (exact, and never exponential in memory for the
-    compositions of experimental tables).
+    Rows are grouped by how many states their elements offer (``width``). Few combinations
+    (``width ** k <= 4096``): every combination as one broadcast sum. More: meet in the middle:
+    the partial sums of the first and of the second half of the elements, sorted, one search
+    of the negated first half in the second (all rows of a chunk at once). Only compositions
+    whose halves alone exceed ``2 ** 16`` combinations (alloys of a dozen elements with many
+    states) go one at a time through a pruned dynamic programme.
     """
     n, k = Z.shape
-    width = int(np.max((~np.isnan(states[np.unique(Z)])).sum(axis=1)))
-    st = states[:, :width]
+    n_states = (~np.isnan(states)).sum(axis=1)
+    row_width = n_states[Z].max(axis=1)
     result = np.zeros(n, dtype=np.float64)
-    if width**k > 4096:
-        for r in range(n):
-            result[r] = _charge_balanced_row(x[r], st[Z[r]])
-        return result
-    chunk = max(1, 4_000_000 // width**k)
+    for width in np.unique(row_width):
+        rows = np.flatnonzero(row_width == width)
+        st = states[:, :width]
+        if width**k <= 4096:
+            result[rows] = _balanced_broadcast(Z[rows], x[rows], st)
+        elif width ** ((k + 1) // 2) <= 2**16:
+            result[rows] = _balanced_meet_in_middle(Z[rows], x[rows], st)
+        else:
+            result[rows] = [_charge_balanced_row(x[r], st[Z[r]]) for r in rows]
+    return result
+
+
+def _partial_sums(Z: np.ndarray, x: np.ndarray, st: np.ndarray) -> np.ndarray:
+    """Σ x_e q_e over every choice of states, per row: shape (n, width ** k); NaN where a
+    chosen state does not exist."""
+    sums = np.zeros((len(Z), 1))
+    for e in range(Z.shape[1]):
+        sums = (sums[:, :, None] + x[:, e, None, None] * st[Z[:, e]][:, None, :]).reshape(
+            len(Z), -1
+        )
+    return sums
+
+
+def _balanced_broadcast(Z, x, st, tol=1e-8) -> np.ndarray:
+    n, k = Z.shape
+    out = np.zeros(n, dtype=bool)
+    chunk = max(1, 4_000_000 // st.shape[1] ** k)
+    for a in range(0, n, chunk):
+        sums = _partial_sums(Z[a : a + chunk], x[a : a + chunk], st)
+        with np.errstate(invalid="ignore"):
+            out[a : a + chunk] = np.any(np.abs(sums) <= tol, axis=1)
+    return out
+
+
+def _balanced_meet_in_middle(Z, x, st, tol=1e-8) -> np.ndarray:
+    n, k = Z.shape
+    h = (k + 1) // 2
+    out = np.zeros(n, dtype=bool)
+    chunk = max(1, 2_000_000 // st.shape[1] ** h)
     for a in range(0, n, chunk):
         zz, xx = Z[a : a + chunk], x[a : a + chunk]
-        sums = np.zeros((len(zz), 1))
-        for e in range(k):
-            sums = (sums[:, :, None] + xx[:, e, None, None] * st[zz[:, e]][:, None, :]).reshape(
-                len(zz), -1
-            )
-        with np.errstate(invalid="ignore"):
-            result[a : a + chunk] = np.any(np.abs(sums) <= 1e-8, axis=1)
-    return result
+        m = len(zz)
+        left = _partial_sums(zz[:, :h], xx[:, :h], st)
+        right = _partial_sums(zz[:, h:], xx[:, h:], st)
+        # one sorted array for all rows: row r's values live in [r * span, r * span + span)
+        bound = np.nanmax(np.abs(right)) + np.nanmax(np.abs(left)) + 1.0
+        span = 4.0 * bound
+        base = (np.arange(m, dtype=np.float64) * span + 2.0 * bound)[:, None]
+        keys = np.where(np.isnan(right), bound, right) + base  # missing states: out of reach
+        keys = np.sort(keys, axis=1).ravel()  # rows ascend, so the whole array is sorted
+        target = np.where(np.isnan(left), -1.5 * bound, -left) + base  # out of reach too
+        pos = np.searchsorted(keys, target.ravel())
+        near = np.minimum(
+            np.abs(keys[np.minimum(pos, keys.size - 1)] - target.ravel()),
+            np.abs(keys[np.maximum(pos - 1, 0)] - target.ravel()),
+        )
+        out[a : a + chunk] = (near <= tol).reshape(m, -1).any(axis=1)
+    return out
 
 
 def _charge_balanced_row(x: np.ndarray, states: np.ndarray, tol: float = 1e-8) -> bool:

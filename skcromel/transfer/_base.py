@@ -140,8 +140,8 @@ class _TransferBase(BaseEstimator):
 
     def _transform(self, X):
         check_is_fitted(self, "features_")
-        F = self.features_.transform(X)
-        return F[:, self.columns_], ~np.isnan(F).all(axis=1)
+        F, parsed = self.features_._compute(X, self.columns_)
+        return F, parsed & ~np.isnan(F).all(axis=1)
 
     def _prepare_fit(self, X, groups):
         self._check_params()

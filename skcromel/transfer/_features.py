@@ -265,6 +265,12 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X):
         """Feature table, float64 of shape (n_samples, n_features_out); rows keep their order."""
+        return self._compute(X)[0]
+
+    def _compute(self, X, columns=None):
+        """``(features, parsed)``: the feature table restricted to ``columns`` (indices into
+        :attr:`feature_names_out_`, default all; only the blocks holding one of them are
+        computed) and the mask of rows whose composition parsed (the others are NaN)."""
         check_is_fitted(self, "blocks_")
         values, extras = self._split_input(X, fitting=False)
         if len(values) == 0:
@@ -273,20 +279,32 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 "minimum of 1 is required"
             )
         valid = self._check_compositions(values)
-        out = np.full((len(values), len(self.feature_names_out_)), np.nan)
+        n_out = len(self.feature_names_out_)
+        columns = np.arange(n_out) if columns is None else np.asarray(columns, dtype=np.intp)
+        out = np.full((len(values), len(columns)), np.nan)
         rows = np.flatnonzero(valid)
-        if len(rows):
-            parts = []
-            with warnings.catch_warnings():
-                # unsupported elements -> NaN blocks by design; the rows are valid compositions
-                warnings.simplefilter("ignore", SkcromelWarning)
-                warnings.simplefilter("ignore", UserWarning)
-                for _, featurizer in self.blocks_:
-                    parts.append(np.asarray(featurizer.transform(values[rows]), dtype=np.float64))
-            parts.append(extras[rows])
-            out[rows] = np.hstack(parts)
-        out[:, self.block_slices_["extra"]] = extras
-        return out
+        every_row = len(rows) == len(values)
+        with warnings.catch_warnings():
+            # unsupported elements -> NaN blocks by design; the rows are valid compositions
+            warnings.simplefilter("ignore", SkcromelWarning)
+            warnings.simplefilter("ignore", UserWarning)
+            for name, featurizer in [*self.blocks_, ("extra", None)]:
+                block = self.block_slices_[name]
+                take = np.flatnonzero((columns >= block.start) & (columns < block.stop))
+                if not len(take):
+                    continue
+                if featurizer is None:
+                    out[:, take] = extras[:, columns[take] - block.start]
+                    continue
+                if not len(rows):
+                    continue
+                values_block = np.asarray(featurizer.transform(values[rows]), dtype=np.float64)
+                values_block = values_block[:, columns[take] - block.start]
+                if every_row:
+                    out[:, take] = values_block
+                else:
+                    out[np.ix_(rows, take)] = values_block
+        return out, valid
 
     def get_feature_names_out(self, input_features=None):
         check_is_fitted(self, "feature_names_out_")

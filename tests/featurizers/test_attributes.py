@@ -65,6 +65,49 @@ def test_many_elements_chunking_matches_small_input():
     np.testing.assert_array_equal(out[:3], IonProperty().fit_transform(big[:3]))
 
 
+def _balanced_by_enumeration(formula):
+    """Every choice of one common oxidation state per element, one at a time."""
+    from itertools import product
+
+    from pymatgen.core import Element
+
+    amounts = parse_formula(formula)
+    total = sum(amounts.values())
+    fracs = [a / total for a in amounts.values()]
+    states = [Element(e).common_oxidation_states or (0,) for e in amounts]
+    return any(abs(sum(x * q for x, q in zip(fracs, c))) <= 1e-8 for c in product(*states))
+
+
+def test_charge_balance_every_search_path_matches_enumeration(monkeypatch):
+    """Broadcast (few combinations), meet in the middle (more) and the row-wise programme
+    (alloys of many multi-valent elements) against plain enumeration."""
+    from skcromel.featurizers import _attributes
+
+    used = []
+    for path in ("_balanced_broadcast", "_balanced_meet_in_middle", "_charge_balanced_row"):
+        original = getattr(_attributes, path)
+
+        def spy(*args, _original=original, _path=path, **kwargs):
+            used.append(_path)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(_attributes, path, spy)
+    rng = np.random.default_rng(0)
+    pool = ["Li", "Na", "Mg", "Al", "Ti", "V", "Cr", "Mn", "Fe", "Co", "Ni", "Cu", "Nb", "Mo",
+            "Sn", "Sb", "O", "S", "N", "Cl", "F", "Se", "P", "I", "Re", "Os", "Ir", "C"]  # fmt: skip
+    X = []
+    for k in (2, 3, 4, 5, 6, 7, 8, 9):
+        for _ in range(25):
+            els = rng.choice(pool, k, replace=False)
+            X.append("".join(f"{e}{rng.integers(1, 5)}" for e in els))
+    X += ["MnCrVMoReOsIrFeCoNiTiO20", "CMnCrVMoReOsIrFeCoNiO20", "LiFePO4", "Li0.5Fe0.5PO4"]
+    got = IonProperty().fit_transform(X)[:, 0]
+    want = np.array([_balanced_by_enumeration(x) for x in X], dtype=float)
+    np.testing.assert_array_equal(got, want)
+    assert 0 < want.mean() < 1  # both outcomes occur
+    assert set(used) == {"_balanced_broadcast", "_balanced_meet_in_middle", "_charge_balanced_row"}
+
+
 def test_errors_params_and_pandas():
     with pytest.raises(CompositionError, match="row 1"):
         IonProperty().fit_transform(["NaCl", "Xx"])
