@@ -144,6 +144,12 @@ def test_bad_input_errors(kingsbury):
     lenient = TransferRegressor(sources=None, on_error="nan", **FAST)
     pred = lenient.fit(X[:50], y[:50]).predict(["NaCl", "not a formula"])
     assert np.isfinite(pred[0]) and np.isnan(pred[1])
+    # an extra column does not make an unparsable composition predictable
+    frame = pd.DataFrame({"composition": X[:50], "T": np.linspace(300, 800, 50)})
+    pred = lenient.fit(frame, y[:50]).predict(
+        pd.DataFrame({"composition": ["NaCl", "not a formula"], "T": [300.0, 300.0]})
+    )
+    assert np.isfinite(pred[0]) and np.isnan(pred[1])
 
 
 def test_unsupported_element_gives_nan_block_not_a_crash(kingsbury):
