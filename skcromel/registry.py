@@ -158,32 +158,47 @@ def register_source(name: str, path: str | os.PathLike) -> None:
         _CACHE.pop(("source", name), None)
 
 
-def _shipped() -> dict[str, Path]:
-    if not PRETRAINED_DIR.is_dir():
-        return {}
-    return {
-        p.name: p
-        for p in sorted(PRETRAINED_DIR.iterdir())
-        if p.is_dir() and (p / CARD_FILE).is_file()
-    }
+def _scan_sources(
+    data_home=None,
+    *,
+    extra=(),
+    shipped: bool = True,
+    data_home_sources: bool = True,
+    strict: bool = False,
+) -> dict[str, Path]:
+    """``{name: folder}`` of the sources on disk: every ``<root>/<name>/`` holding a ``card.json``
+    file, for the roots ``extra`` (in order), then :data:`PRETRAINED_DIR` (when ``shipped``), then
+    ``<data home>/skcromel_sources/`` (when ``data_home_sources``; ``data_home`` as in
+    :func:`skcromel.config.get_data_home`).
 
-
-def _data_home_sources() -> dict[str, Path]:
-    """Sources built into ``<data home>/skcromel_sources/<name>/`` (shipped names win)."""
-    try:
-        root = get_data_home() / DATA_HOME_SOURCES
-        if not root.is_dir():
-            return {}
-        return {p.parent.name: p.parent for p in sorted(root.glob(f"*/{CARD_FILE}"))}
-    except OSError:  # an unreadable data home hides its sources, never breaks the shipped ones
-        return {}
+    A name found under several roots is taken from the first (so a shipped name wins over a
+    data-home one); each root is read in name order, and a missing root is skipped. An
+    unreadable data home hides its sources, never breaks the others, unless ``strict`` (then its
+    ``OSError`` propagates). The sources of :func:`register_source` are not included.
+    """
+    roots = [(Path(root), True) for root in extra]
+    if shipped:
+        roots.append((PRETRAINED_DIR, True))
+    if data_home_sources:
+        roots.append((get_data_home(data_home) / DATA_HOME_SOURCES, strict))
+    sources: dict[str, Path] = {}
+    for root, raise_errors in roots:
+        try:
+            cards = sorted(root.glob(f"*/{CARD_FILE}")) if root.is_dir() else []
+            found = [card.parent for card in cards if card.is_file()]
+        except OSError:
+            if raise_errors:
+                raise
+            found = []
+        for folder in found:
+            sources.setdefault(folder.name, folder)
+    return sources
 
 
 def _sources() -> dict[str, Path]:
-    sources = _data_home_sources()
-    sources.update(_shipped())
-    sources.update(_EXTRA_SOURCES)
-    return sources
+    """The on-disk sources of :func:`_scan_sources`, then those of :func:`register_source` (which
+    win over a source of the same name on disk)."""
+    return {**_scan_sources(), **_EXTRA_SOURCES}
 
 
 def list_pretrained(*, details: bool = False, as_frame: bool = False):

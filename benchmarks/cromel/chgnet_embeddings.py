@@ -46,7 +46,6 @@ import hashlib
 import json
 import os
 import sys
-import tarfile
 import time
 import warnings
 from pathlib import Path
@@ -66,6 +65,9 @@ from skcromel.cross_property import (
 from skcromel.datasets._catalogue import STRUCTURE_POOLS
 from skcromel.matching import DEFAULT_TOL
 from skcromel.parsing import reduced_formulas
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _structures import read_spinel_primitives  # noqa: E402
 
 POOLS = ("mp_elastic_structs", "cdvae_perov5", "ce_spinels")
 FEATURES = ("crystal", "atoms", "crystal_sum", "energy", "n_sites")
@@ -96,54 +98,10 @@ def _sha256_files(paths) -> str:
     return h.hexdigest()
 
 
-def read_p1_cif(text):
-    """(abc, angles, species, frac) of a simple P1 CIF (fast path for the 5k spinel files)."""
-    cell, header, rows, in_loop = {}, [], [], False
-    for line in text.splitlines():
-        t = line.split()
-        if not t:
-            continue
-        if t[0].startswith("_cell_"):
-            cell[t[0]] = float(t[1])
-        elif t[0] == "loop_":
-            header, in_loop = [], True
-        elif in_loop and t[0].startswith("_"):
-            header.append(t[0])
-        elif in_loop and "_atom_site_fract_x" in header and len(t) == len(header):
-            rows.append(t)
-    col = {h: i for i, h in enumerate(header)}
-    sym = col.get("_atom_site_type_symbol", col.get("_atom_site_label"))
-    species = [r[sym] for r in rows]
-    frac = np.array(
-        [[float(r[col[f"_atom_site_fract_{a}"]]) for a in "xyz"] for r in rows], dtype=float
-    )
-    abc = [cell[f"_cell_length_{a}"] for a in "abc"]
-    ang = [cell[f"_cell_angle_{a}"] for a in ("alpha", "beta", "gamma")]
-    return abc, ang, species, frac
-
-
-def fcc_primitive(structure):
-    """Primitive cell of an F-centred conventional cell (spinel Fd-3m: 56 -> 14 sites)."""
-    from pymatgen.core import Lattice, Structure
-
-    P = np.array([[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
-    lat = Lattice(P @ structure.lattice.matrix)
-    frac = lat.get_fractional_coords(structure.cart_coords) % 1.0
-    key = np.round(frac, 4) % 1.0
-    _, first = np.unique(key, axis=0, return_index=True)
-    first = np.sort(first)
-    out = Structure(lat, [structure.species[i] for i in first], frac[first])
-    if len(out) * 4 != len(structure) or out.composition.reduced_formula != (
-        structure.composition.reduced_formula
-    ):
-        raise ValueError("not an F-centred cell")
-    return out
-
-
 def read_pool(name, home):
     """``(ids, labels, structures, input files)`` of a pool, in the row order of its
     :data:`COMPOSITION_SOURCES` spec."""
-    from pymatgen.core import Lattice, Structure
+    from pymatgen.core import Structure
 
     if name == "mp_elastic_structs":
         lab = pd.read_csv(home / "mp_elastic_structs" / "labels.csv")
@@ -167,18 +125,7 @@ def read_pool(name, home):
         spec = STRUCTURE_POOLS["ce_spinels"]
         lab = pd.read_csv(home / spec["file"], usecols=[0])
         present = set(lab.iloc[:, 0].astype(str))
-        ids, structs = [], []
-        with tarfile.open(home / spec["tar_members"]) as tf:
-            for m in tf.getmembers():
-                if not m.name.endswith(".cif"):
-                    continue
-                key = m.name.rsplit("/", 1)[-1][:-4]
-                if key not in present:
-                    continue
-                abc, ang, species, frac = read_p1_cif(tf.extractfile(m).read().decode())
-                conv = Structure(Lattice.from_parameters(*abc, *ang), species, frac)
-                structs.append(fcc_primitive(conv))
-                ids.append(key)
+        ids, structs = read_spinel_primitives(home / spec["tar_members"], present)
         files = [
             (spec["file"], home / spec["file"]),
             (spec["tar_members"], home / spec["tar_members"]),

@@ -33,9 +33,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tarfile
+import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,9 @@ from skcromel.cross_property import (
 from skcromel.datasets._catalogue import STRUCTURE_POOLS
 from skcromel.matching import DEFAULT_TOL
 from skcromel.parsing import reduced_formulas
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _structures import read_spinel_primitives  # noqa: E402
 
 TARGETS = ["form_eng_mp", "band_gap_mp", "heat_perov5", "gap_perov5", "form_eng_spinel"]
 SPINEL_CSV = STRUCTURE_POOLS["ce_spinels"]["file"]
@@ -98,72 +102,12 @@ def load_perov(home):
     return structs, y, ["cdvae_perov5"] * len(d), d["formula"].astype(str).tolist()
 
 
-def _read_p1_cif(text):
-    """(abc, angles, species, frac) of a simple P1 CIF (fast path for the 5k spinel files)."""
-    cell, header, rows, in_loop = {}, [], [], False
-    for line in text.splitlines():
-        t = line.split()
-        if not t:
-            continue
-        if t[0].startswith("_cell_"):
-            cell[t[0]] = float(t[1])
-        elif t[0] == "loop_":
-            header, in_loop = [], True
-        elif in_loop and t[0].startswith("_"):
-            header.append(t[0])
-        elif in_loop and "_atom_site_fract_x" in header and len(t) == len(header):
-            rows.append(t)
-    col = {h: i for i, h in enumerate(header)}
-    sym = col.get("_atom_site_type_symbol", col.get("_atom_site_label"))
-    species = [r[sym] for r in rows]
-    frac = np.array(
-        [[float(r[col[f"_atom_site_fract_{a}"]]) for a in "xyz"] for r in rows], dtype=float
-    )
-    abc = [cell[f"_cell_length_{a}"] for a in "abc"]
-    ang = [cell[f"_cell_angle_{a}"] for a in ("alpha", "beta", "gamma")]
-    return abc, ang, species, frac
-
-
-def fcc_primitive(structure):
-    """Primitive cell of an F-centred conventional cell (spinel Fd-3m: 56 -> 14 sites)."""
-    from pymatgen.core import Lattice, Structure
-
-    P = np.array([[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]])
-    lat = Lattice(P @ structure.lattice.matrix)
-    frac = lat.get_fractional_coords(structure.cart_coords) % 1.0
-    key = np.round(frac, 4) % 1.0
-    _, first = np.unique(key, axis=0, return_index=True)
-    first = np.sort(first)
-    species = [structure.species[i] for i in first]
-    out = Structure(lat, species, frac[first])
-    if len(out) * 4 != len(structure) or out.composition.reduced_formula != (
-        structure.composition.reduced_formula
-    ):
-        raise ValueError("not an F-centred cell")
-    return out
-
-
 def load_spinel(home):
-    from pymatgen.core import Lattice, Structure
-
     lab = pd.read_csv(home / SPINEL_CSV, usecols=[0, 113])
     lab.columns = ["formula", "fe"]
     fe = dict(zip(lab["formula"], lab["fe"]))
-    tgz = home / SPINEL_TAR
-    structs, vals, keys = [], [], []
-    with tarfile.open(tgz) as tf:
-        for m in tf.getmembers():
-            if not m.name.endswith(".cif"):
-                continue
-            key = m.name.rsplit("/", 1)[-1][:-4]
-            if key not in fe:
-                continue
-            abc, ang, species, frac = _read_p1_cif(tf.extractfile(m).read().decode())
-            conv = Structure(Lattice.from_parameters(*abc, *ang), species, frac)
-            structs.append(fcc_primitive(conv))
-            vals.append(fe[key])
-            keys.append(key)
-    v = np.asarray(vals, dtype=float)
+    keys, structs = read_spinel_primitives(home / SPINEL_TAR, fe)
+    v = np.asarray([fe[key] for key in keys], dtype=float)
     v[v > 1.0] = np.nan  # documented outliers
     y = pd.DataFrame(np.nan, index=range(len(v)), columns=TARGETS)
     y["form_eng_spinel"] = v

@@ -36,7 +36,7 @@ from ..elements import ELEMNET_ELEMENTS
 from ..matching import DEFAULT_TOL, find_near_duplicates, near_duplicate_groups
 from ..nn import elemnet, elemnet_spec
 from ..parsing import as_composition_array, to_element_matrix
-from ..registry import DATA_HOME_SOURCES, save_pretrained
+from ..registry import CARD_FILE, _scan_sources, register_source, save_pretrained
 from ._estimators import ELEMNET_INPUT, ElemNetRegressor
 from ._estimators import _fractions as _fractions_of
 
@@ -415,19 +415,13 @@ def source_cards(
     """``{name: card}`` of the shipped sources, of those built into
     ``<data home>/skcromel_sources/<name>/`` (the zoo sources too large for the wheel) and of
     the sources in ``folders`` (each holding ``<name>/card.json``)."""
-    from ..registry import PRETRAINED_DIR
-
-    dirs = [Path(f) for f in folders]
-    if shipped:
-        dirs.append(PRETRAINED_DIR)
-    if data_home_sources:
-        dirs.append(get_data_home(data_home) / DATA_HOME_SOURCES)
-    cards = {}
-    for d in dirs:
-        for card_file in sorted(d.glob("*/card.json")) if d.is_dir() else []:
-            card = json.loads(card_file.read_text(encoding="utf-8"))
-            cards.setdefault(card_file.parent.name, card)
-    return cards
+    found = _scan_sources(
+        data_home, extra=folders, shipped=shipped, data_home_sources=data_home_sources, strict=True
+    )
+    return {
+        name: json.loads((path / CARD_FILE).read_text(encoding="utf-8"))
+        for name, path in found.items()
+    }
 
 
 def register_data_home_sources(data_home=None, *, folder: str | os.PathLike | None = None):
@@ -436,14 +430,16 @@ def register_data_home_sources(data_home=None, *, folder: str | os.PathLike | No
 
     Returns the registered names (empty when the folder does not exist).
     """
-    from ..registry import register_source
-
-    root = Path(folder) if folder is not None else get_data_home(data_home) / DATA_HOME_SOURCES
-    names = []
-    for card_file in sorted(root.glob("*/card.json")) if root.is_dir() else []:
-        register_source(card_file.parent.name, card_file.parent)
-        names.append(card_file.parent.name)
-    return names
+    found = _scan_sources(
+        data_home,
+        extra=() if folder is None else (folder,),
+        shipped=False,
+        data_home_sources=folder is None,
+        strict=True,
+    )
+    for name, path in found.items():
+        register_source(name, path)
+    return list(found)
 
 
 def audit_source_leaks(cards: dict | None = None, data_home=None, *, tol: float = DEFAULT_TOL):
