@@ -48,30 +48,42 @@ def validate_compositions(estimator, X, *, reset: bool, what: str = "composition
         elif hasattr(estimator, "feature_names_in_"):
             del estimator.feature_names_in_
         return values
+    check_feature_names(estimator, None if name is None else [name], stacklevel=4)
+    return values
+
+
+def check_feature_names(estimator, names, *, stacklevel: int = 3) -> None:
+    """Check the column names of ``X`` at transform/predict against those seen in ``fit``.
+
+    ``names``: the columns of ``X`` (a list of str), or None for input without names. Names that
+    differ from ``estimator.feature_names_in_`` raise a ``ValueError`` naming both; names present
+    at only one of fit and predict warn, with scikit-learn's messages.
+    """
+    cls = type(estimator).__name__
     fitted = getattr(estimator, "feature_names_in_", None)
-    if fitted is not None and name is not None and name != fitted[0]:
+    if fitted is not None and names is not None and list(names) != list(fitted):
         raise ValueError(
-            f"{cls} was fitted on the column {fitted[0]!r} of {what}, but X has the column "
-            f"{name!r}: the feature names should match those that were passed during fit"
+            f"{cls} was fitted with the columns {list(fitted)}, but X has the columns "
+            f"{list(names)}: the feature names should match those that were passed during fit "
+            "(same names, same order)"
         )
-    if fitted is not None and name is None:
+    if fitted is not None and names is None:
         warnings.warn(
             f"X does not have valid feature names, but {cls} was fitted with feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     elif (
         fitted is None
-        and name is not None
+        and names is not None
         and hasattr(estimator, "n_features_in_")
         and not getattr(estimator, "_input_names_unknown", False)
     ):
         warnings.warn(
             f"X has feature names, but {cls} was fitted without feature names",
             UserWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    return values
 
 
 def composition_input_tags(tags):

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import SkcromelWarning
-from ..featurizers._base import composition_input_tags
+from ..featurizers._base import check_feature_names, composition_input_tags
 from ..parsing import as_composition_array, parse_compositions
 
 __all__ = ["COMPOSITION_BLOCKS", "TransferFeatures", "source_kind"]
@@ -164,13 +164,8 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 f"fitted on a DataFrame with extra columns {self.extra_columns_}; X must be a "
                 "DataFrame with the same columns"
             )
-        elif hasattr(self, "feature_names_in_"):
-            warnings.warn(
-                f"X does not have valid feature names, but {type(self).__name__} was fitted "
-                "with feature names",
-                UserWarning,
-                stacklevel=4,
-            )
+        else:
+            check_feature_names(self, None, stacklevel=4)
         return values, np.zeros((len(values), 0))
 
     def _find_composition_column(self, columns):
@@ -192,22 +187,9 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         )
 
     def _check_columns(self, columns):
-        if hasattr(self, "feature_names_in_"):
-            expected = list(self.feature_names_in_)
-            if columns != expected:
-                raise ValueError(
-                    f"{type(self).__name__} was fitted with the columns {expected}, but X has "
-                    f"the columns {columns}: the feature names should match those that were "
-                    "passed during fit (same names, same order)"
-                )
-            return
-        if len(columns) != self.n_features_in_:
+        if not hasattr(self, "feature_names_in_") and len(columns) != self.n_features_in_:
             raise ValueError(f"X has {len(columns)} columns, expected {self.n_features_in_}")
-        warnings.warn(
-            f"X has feature names, but {type(self).__name__} was fitted without feature names",
-            UserWarning,
-            stacklevel=4,
-        )
+        check_feature_names(self, columns, stacklevel=5)
 
     @staticmethod
     def _extras(frame: pd.DataFrame) -> np.ndarray:
