@@ -6,8 +6,8 @@
   ``hgb_magpie_full``;
 * the recommended estimators (:mod:`._recommended`): ``transfer`` and its ablation
   ``transfer_nosource``;
-* cross-property networks (:mod:`._transfer`): ``elemnet_scratch``, ``xprop_mp_eform``,
-  ``xprop_mp_gap``;
+* cross-property networks (:mod:`._transfer`): ``elemnet_scratch``, ``xprop`` (the estimator's
+  defaults), ``xprop_mp_eform``, ``xprop_mp_gap`` (CPU-friendly settings);
 * CroMEL (:mod:`._cromel`): ``cromel``, ``cromel_scratch``.
 
 The baselines, each method's estimator and the recommended estimators only: the ad hoc blends of

@@ -24,6 +24,12 @@ def _elemnet_scratch():
     return ElemNetRegressor(variant="elemnet-small", **CPU_SETTINGS)
 
 
+def _cross_property_defaults():
+    from ...cross_property import CrossPropertyRegressor
+
+    return CrossPropertyRegressor(device="cpu")
+
+
 def _cross_property(source: str):
     def factory():
         from ...cross_property import CrossPropertyRegressor
@@ -39,6 +45,13 @@ MODELS.add(
     _elemnet_scratch,
     description="ElemNet (small variant) on element fractions, trained from scratch",
     quick_params=_QUICK,
+)
+MODELS.add(
+    "xprop",
+    _cross_property_defaults,
+    description="CrossPropertyRegressor() with its defaults (fine-tuned from the shipped MP "
+    "formation-energy source, up to 300 epochs, early stopping), on the CPU",
+    quick_params={"max_epochs": 5},
 )
 MODELS.add(
     "xprop_mp_eform",
