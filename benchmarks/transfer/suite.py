@@ -22,6 +22,7 @@ is better / tied / worse than the bar, and the ablation ``transfer_nosource``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shlex
 import sys
@@ -74,10 +75,18 @@ def main(argv=None) -> int:
             datasets = [d for d in datasets if d in args.datasets]
         if not datasets:
             continue
+        out = Path(args.out) / part
         result = run_benchmark(
-            args.models or models, datasets, protocol, seeds=args.seeds, out_dir=Path(args.out) / part,
+            args.models or models, datasets, protocol, seeds=args.seeds, out_dir=out,
             n_jobs=args.n_jobs,
         )  # fmt: skip
+        # the runner's predictions_<protocol>.csv holds the last run only: keep this run's rows
+        # under its own name too (summary.py reads them all and drops repeated rows)
+        run_id = hashlib.sha256(
+            repr((sorted(args.models or models), sorted(datasets), sorted(args.seeds))).encode()
+        ).hexdigest()[:8]
+        result.predictions.to_csv(out / f"predictions_{protocol}.{run_id}.csv", index=False)
+        result.folds.to_csv(out / f"results_{protocol}.{run_id}.csv", index=False)
         path = write_report(
             result, Path(args.report_dir) / part, title=f"TransferRegressor: {part}",
             command=command, reference="hgb_magpie_full",

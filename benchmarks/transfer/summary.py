@@ -27,11 +27,29 @@ BAR, MODEL, ABLATION = "hgb_magpie_full", "transfer", "transfer_nosource"
 
 
 def _read(out: Path, part: str, kind: str) -> pd.DataFrame:
+    """Every run's ``<kind>_*.csv`` of a part, each (model, dataset, protocol, seed, fold[, row])
+    once (the suite keeps each run's rows and the runner's file repeats the last run)."""
     files = sorted((out / part).glob(f"{kind}_*.csv"))
-    files = [f for f in files if not f.stem.endswith("_quick")]
-    return (
-        pd.concat([pd.read_csv(f) for f in files], ignore_index=True) if files else pd.DataFrame()
-    )
+    files = [f for f in files if "_quick" not in f.name]
+    if not files:
+        return pd.DataFrame()
+    frame = pd.concat([pd.read_csv(f, low_memory=False) for f in files], ignore_index=True)
+    key = ["model", "dataset", "protocol", "seed", "fold"] + (["row"] if "row" in frame else [])
+    return frame.drop_duplicates(subset=key, keep="last").reset_index(drop=True)
+
+
+def _same_seeds(preds: pd.DataFrame, models) -> pd.DataFrame:
+    """The rows of ``models`` on the (dataset, seed) pairs that every one of them ran, so that
+    paired comparisons average the same seeds."""
+    sub = preds[preds["model"].isin(models)]
+    ran = sub.groupby(["dataset", "seed"])["model"].nunique()
+    both = ran[ran == len(set(models))].index
+    return sub[pd.MultiIndex.from_frame(sub[["dataset", "seed"]]).isin(both)]
+
+
+def _seeds_text(preds: pd.DataFrame, model: str) -> str:
+    seeds = preds.loc[preds["model"] == model, "seed"].unique()
+    return ", ".join(str(int(s)) for s in sorted(seeds))
 
 
 def _ci(v, lo, hi, d=3) -> str:
@@ -57,35 +75,50 @@ def _sources(folds: pd.DataFrame, dataset: str) -> str:
     return ", ".join(f"{s} {c}/{n}" for s, c in counts.most_common()) if n else ""
 
 
+def _seed_wins(preds: pd.DataFrame, dataset: str) -> str:
+    """On how many seeds ``MODEL`` has the lower MAE than ``BAR`` (each seed on its own)."""
+    sub = preds[(preds["dataset"] == dataset) & preds["model"].isin([MODEL, BAR])]
+    mae = (
+        sub.assign(err=(sub["y_true"] - sub["y_pred"]).abs())
+        .groupby(["seed", "model"])["err"].mean().unstack()
+    )  # fmt: skip
+    if MODEL not in mae or BAR not in mae:
+        return "–"
+    mae = mae.dropna()
+    return f"{int((mae[MODEL] < mae[BAR]).sum())}/{len(mae)}"
+
+
 def grouped_section(out: Path) -> list[str]:
     preds, folds = _read(out, "grouped", "predictions"), _read(out, "grouped", "results")
     if preds.empty:
         return []
-    seeds = ", ".join(str(int(x)) for x in sorted(preds["seed"].unique()))
-    vs_bar = compound_bootstrap(preds, reference=BAR)
-    vs_ablation = compound_bootstrap(preds[preds["model"].isin([MODEL, ABLATION])],
-                                     reference=ABLATION)  # fmt: skip
+    vs_bar = compound_bootstrap(_same_seeds(preds, [MODEL, BAR]), reference=BAR)
+    vs_ablation = compound_bootstrap(_same_seeds(preds, [MODEL, ABLATION]), reference=ABLATION)
+    own = compound_bootstrap(preds[preds["model"] == "rf_magpie"])
     cov = coverage_table(preds)
+    ablation_seeds = (
+        preds[preds["model"] == ABLATION].groupby("dataset")["seed"].nunique().value_counts()
+    )
     lines = [
         "## The 14 experimental datasets (and CrossPropertyTL's two), grouped 5-fold",
         "",
-        f"5 folds grouped by near-duplicate compound, seed(s) {seeds}; every model fitted inside "
-        "each training fold (`TransferRegressor` chooses its sources there: nested by "
-        "construction); defaults fixed before these runs. MAE averaged over seeds per row, "
-        "95 % intervals over compounds (2,000 resamples), differences paired. **better** / "
-        "**worse**: the interval of the difference excludes zero; otherwise a tie.",
+        "5 folds grouped by near-duplicate compound; every model fitted inside each training fold "
+        "(`TransferRegressor` chooses its sources there: nested by construction); defaults fixed "
+        "before these runs. Seeds (each seed a different grouped split): `TransferRegressor` and "
+        f"HGB {_seeds_text(preds, MODEL)}; `rf_magpie` {_seeds_text(preds, 'rf_magpie') or '–'}; "
+        "the ablation "
+        + "; ".join(f"{int(k)} seed(s) on {v} sets" for k, v in ablation_seeds.items())
+        + ". A comparison uses the seeds both models ran: the absolute error of each row is "
+        "averaged over them, then 95 % intervals over compounds (2,000 resamples), differences "
+        "paired. **better** / **worse**: the interval of the difference excludes zero; otherwise "
+        "a tie. *Lower on seeds*: on how many seeds, each scored on its own, `TransferRegressor` "
+        "has the lower MAE.",
         "",
         "| dataset | compounds | HGB, full Magpie | TransferRegressor | Δ vs HGB | verdict | "
-        "no source (ablation) | transfer vs ablation | rf_magpie | sources chosen (folds) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "lower on seeds | no source (ablation) | transfer vs ablation | rf_magpie | "
+        "sources chosen (folds) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    run = sorted(preds["model"].unique())
-    absent = [m for m in ("rf_magpie", "rf_magpie_cvplus") if m not in run]
-    if absent:
-        lines[2] += (
-            f" Models run: {', '.join(f'`{m}`' for m in run)}; not run here: "
-            f"{', '.join(f'`{m}`' for m in absent)} (their columns show –)."
-        )
     counts = Counter()
     rows_14 = []
     for ds in dict.fromkeys(preds["dataset"]):
@@ -95,20 +128,20 @@ def grouped_section(out: Path) -> list[str]:
         r = _row(t, MODEL)
         a = vs_ablation[(vs_ablation["dataset"] == ds)].set_index("model")
         abl = _row(a, MODEL) if MODEL in a.index and "diff" in a else None
-        rf = _row(t, "rf_magpie") if "rf_magpie" in t.index else None
+        rf = own[own["dataset"] == ds]
         if ds in SUITE_14:
             counts[r.verdict] += 1
             counts["lower"] += int(r.diff < 0)
             rows_14.append(ds)
         lines.append(
             f"| {ds} | {int(r.n_compounds)} | {_ci(t.loc[BAR].mae, t.loc[BAR].mae_low, t.loc[BAR].mae_high)} "
-            f"| {_ci(r.mae, r.mae_low, r.mae_high)} | {_pct(r)} | {r.verdict} "
+            f"| {_ci(r.mae, r.mae_low, r.mae_high)} | {_pct(r)} | {r.verdict} | {_seed_wins(preds, ds)} "
             f"| {f'{abl.mae - abl.diff:.3g}' if abl is not None else '–'} "
             f"| {abl.verdict + f' ({100 * abl.relative_diff:+.1f} %)' if abl is not None else '–'} "
-            f"| {'–' if rf is None else f'{rf.mae:.3g}'} | {_sources(folds, ds)} |"
+            f"| {'–' if rf.empty else f'{rf.mae.iloc[0]:.3g}'} | {_sources(folds, ds)} |"
         )  # fmt: skip
     n14 = len(rows_14)
-    n_seeds = preds["seed"].nunique()
+    n_seeds = preds.loc[preds["model"] == MODEL, "seed"].nunique()
     if n_seeds < 3:
         lines += ["", f"Seeds run: {n_seeds} of the protocol's 3 (CPU time); the intervals are over "
                   "compounds, not seeds."]  # fmt: skip
@@ -124,8 +157,10 @@ def grouped_section(out: Path) -> list[str]:
             "### 90 % prediction intervals",
             "",
             "Share of test rows inside the interval (95 % interval over compounds) and mean width, "
-            "`TransferRegressor` (out-of-bag conformal) next to CV+ on the random forest "
-            "(`rf_magpie_cvplus`, 5 compound-grouped folds). Target: 88–92 %.",
+            "`TransferRegressor` (out-of-bag conformal; rows of seeds "
+            f"{_seeds_text(preds, MODEL)}) next to CV+ on the random forest (`rf_magpie_cvplus`, "
+            f"5 compound-grouped folds; seeds {_seeds_text(preds, 'rf_magpie_cvplus') or '–'}). "
+            "Target: 88–92 %.",
             "",
             "| dataset | TransferRegressor coverage | mean width | RF CV+ coverage | mean width |",
             "|---|---|---|---|---|",
@@ -145,6 +180,54 @@ def grouped_section(out: Path) -> list[str]:
             lines.append(f"| {ds} | " + " | ".join(cells) + " |")
         lines += ["", "![coverage](transfer/grouped/coverage_grouped-kfold.png)", ""]
     return lines
+
+
+#: Each method's own estimator with its defaults (composition-only datasets).
+METHODS = {
+    "xprop": "`CrossPropertyRegressor()` (ElemNet fine-tuned from `elemnet-small-mp-eform`)",
+    "cromel": "`CroMELRegressor()` (fine-tuned from `cromel-offline-cosine`)",
+}
+
+
+def methods_section(out: Path) -> list[str]:
+    """Each method's estimator with its defaults against the bar and TransferRegressor."""
+    preds = _read(out, "grouped", "predictions")
+    if preds.empty or not preds["model"].isin(list(METHODS)).any():
+        return []
+    ran = [m for m in METHODS if m in set(preds["model"])]
+    sub = _same_seeds(preds, [*ran, MODEL, BAR])
+    table = compound_bootstrap(sub, reference=BAR)
+    lines = [
+        "## Each method's estimator with its defaults",
+        "",
+        "On the sets with a composition column only (the networks take no extra input such as "
+        "temperature), the same grouped folds, seed(s) "
+        f"{', '.join(str(int(x)) for x in sorted(sub['seed'].unique()))}; MAE [95 % interval "
+        "over compounds], Δ paired against HGB on the full Magpie set. "
+        + "; ".join(f"`{m}`: {METHODS[m]}" for m in ran)
+        + ".",
+        "",
+        "| dataset | HGB, full Magpie | TransferRegressor | "
+        + " | ".join(f"`{m}`" for m in ran)
+        + " |",
+        "|---|---|---|" + "---|" * len(ran),
+    ]
+    for ds in dict.fromkeys(sub["dataset"]):
+        t = table[table["dataset"] == ds].set_index("model")
+        if BAR not in t.index:
+            continue
+        cells = []
+        for m in (MODEL, *ran):
+            if m not in t.index:
+                cells.append("–")
+                continue
+            r = _row(t, m)
+            cells.append(f"{_ci(r.mae, r.mae_low, r.mae_high)}: {_pct(r)}, {r.verdict}")
+        bar = t.loc[BAR]
+        lines.append(
+            f"| {ds} | {_ci(bar.mae, bar.mae_low, bar.mae_high)} | " + " | ".join(cells) + " |"
+        )
+    return [*lines, ""]
 
 
 def published_section(out: Path) -> list[str]:
@@ -213,6 +296,7 @@ def main(argv=None) -> int:
         + ".",
         "",
         *grouped_section(out),
+        *methods_section(out),
         *published_section(out),
         *classification_section(out),
         "Not in this evaluation: the optional composition baselines a user might pick instead "
