@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +10,8 @@ from sklearn.ensemble import VotingRegressor
 
 from skcromel import HoldoutBlendRegressor
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "cross_property" / "benchmark.py"
+from .._scripts import load_script
+
 SRC = "elemnet-small-mp-eform"
 METHODS = ["scratch", f"tl:{SRC}", f"feat:{SRC}", f"featm:{SRC}", f"featf:{SRC}", f"zif:{SRC}",
            f"zix:{SRC}", f"zixg:{SRC}", f"zixs:{SRC}", f"zixb:{SRC}", f"blend:{SRC}", f"blendf:{SRC}", f"zi:{SRC}",
@@ -21,10 +20,7 @@ METHODS = ["scratch", f"tl:{SRC}", f"feat:{SRC}", f"featm:{SRC}", f"featf:{SRC}"
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("cross_property_benchmark", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("cross_property/benchmark.py", "cross_property_benchmark")
 
 
 def _args(**kw):

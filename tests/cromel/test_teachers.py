@@ -5,10 +5,7 @@ is downloaded (CHGNet's weights ship in its wheel)."""
 from __future__ import annotations
 
 import builtins
-import importlib.util
 import json
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,11 +25,12 @@ from skcromel.cromel import (
 from skcromel.cromel import _teachers as T
 from skcromel.cromel._sources import read_cromel_checkpoint
 
+from .._scripts import load_script
+
 torch.set_num_threads(1)
 
 PAIRS = [("Na", "Cl"), ("K", "Br"), ("Mg", "O"), ("Li", "F"), ("Ca", "S"), ("Ba", "O"),
          ("Sr", "Se"), ("Rb", "I")]  # fmt: skip
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "cromel" / "chgnet_embeddings.py"
 
 
 def _rocksalt(a, b, lattice=4.0, conventional=False):
@@ -315,11 +313,7 @@ def test_clone_keeps_a_teacher_object():
 
 # ------------------------------------------------------------------ the cache script
 def _script():
-    spec = importlib.util.spec_from_file_location("chgnet_embeddings_script", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("cromel/chgnet_embeddings.py", "chgnet_embeddings_script")
 
 
 def test_embedding_script_excludes_caches_and_resumes(tmp_path, monkeypatch):
