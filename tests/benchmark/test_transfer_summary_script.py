@@ -1,0 +1,68 @@
+"""The TransferRegressor summary page: runs read once, comparisons on the seeds both models ran."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from .._scripts import load_script
+
+
+@pytest.fixture(scope="module")
+def summary():
+    return load_script("transfer/summary.py", "transfer_summary_script")
+
+
+def _predictions(models_seeds, dataset="efe", n=40, shift=None):
+    """Toy grouped predictions: ``models_seeds`` maps a model to its seeds; its error is
+    ``shift[model]`` (+ a little noise per seed)."""
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=n)
+    frames = []
+    for model, seeds in models_seeds.items():
+        for seed in seeds:
+            err = shift[model] + 0.01 * rng.random(n)
+            frames.append(pd.DataFrame({
+                "row": np.arange(n), "y_true": y, "y_pred": y + err, "model": model,
+                "dataset": dataset, "protocol": "grouped-kfold", "seed": seed,
+                "fold": np.arange(n) % 5, "group": np.arange(n) // 2,
+            }))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def _folds(preds):
+    keys = ["model", "dataset", "protocol", "seed", "fold"]
+    return preds.groupby(keys).size().rename("n_test").reset_index().assign(mae=0.1, fit_time_s=1)
+
+
+def test_same_seeds_pairs_only_common_seeds(summary):
+    shift = {"transfer": 0.1, "transfer_nosource": 0.2}
+    preds = _predictions({"transfer": [0, 1, 2], "transfer_nosource": [0]}, shift=shift)
+    both = summary._same_seeds(preds, ["transfer", "transfer_nosource"])
+    assert set(both["seed"]) == {0} and set(both["model"]) == set(shift)
+    assert summary._seeds_text(preds, "transfer") == "0, 1, 2"
+
+
+def test_page_from_several_runs(summary, tmp_path):
+    shift = {"transfer": 0.10, "hgb_magpie_full": 0.20, "transfer_nosource": 0.15, "xprop": 0.3}
+    run0 = _predictions({m: [0] for m in shift}, shift=shift)
+    run12 = _predictions({"transfer": [0, 1, 2], "hgb_magpie_full": [0, 1, 2]}, shift=shift)
+    part = tmp_path / "grouped"
+    part.mkdir()
+    # the runner's own file repeats the last run: rows must count once
+    for name, frame in (("grouped-kfold.aaaa", run0), ("grouped-kfold.bbbb", run12),
+                        ("grouped-kfold", run12)):  # fmt: skip
+        frame.to_csv(part / f"predictions_{name}.csv", index=False)
+        _folds(frame).to_csv(part / f"results_{name}.csv", index=False)
+    read = summary._read(tmp_path, "grouped", "predictions")
+    assert len(read) == len(run0) + 2 * len(run0) // 4 * 2  # seed 0 of 4 models + seeds 1-2 of 2
+    page = tmp_path / "page.md"
+    summary.main(["--out", str(tmp_path), "--page", str(page)])
+    text = page.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| efe |"))
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    assert cells[5] == "better" and cells[6] == "3/3"  # verdict, lower on seeds
+    assert cells[8].startswith("better")  # against the ablation, on seed 0 only
+    assert "HGB 0, 1, 2" in text and "1 seed(s) on 1 sets" in text
+    assert "## Each method's estimator with its defaults" in text and "`xprop`" in text
