@@ -10,6 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _TransferBase
+from ._networks import blend_predictions, fit_network_blend
 
 __all__ = ["TransferRegressor"]
 
@@ -98,6 +99,17 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         both classes have at least 10 rows.
     zero_fraction : float, default=0.2
         Share of exact zeros above which ``"auto"`` uses the hurdle.
+    networks : sequence of str, default=()
+        ElemNet-type pretrained sources to fine-tune as extra members
+        (:class:`~skcromel.cross_property.CrossPropertyRegressor` with its defaults) and blend
+        with the boosting ensemble: convex weights minimising the absolute error on a hold-out
+        of ``network_holdout`` of the training compounds (the ensemble contributes its
+        out-of-bag predictions there, each network a copy fitted without the hold-out), then the
+        networks are refitted on all training rows. Compositions only (no extra columns); rows
+        with an element a network does not know keep the ensemble's prediction. Off by default:
+        each network costs minutes of CPU per fit, twice.
+    network_holdout : float, default=0.2
+        Share of the training compounds held out to fit the blend weights (with ``networks``).
     group_tol : float, default=0.005
         Near-duplicate tolerance of the compound groups (bootstrap units and inner-CV groups),
         see :mod:`skcromel.matching`. ``fit(X, y, groups=...)`` overrides the groups.
@@ -128,7 +140,13 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     oob_prediction_ : ndarray of shape (n_samples,)
         Out-of-bag prediction of each training row (NaN when every member saw its compound).
     oob_residuals_ : ndarray
-        Sorted absolute out-of-bag residuals of the training rows that have out-of-bag members.
+        Sorted absolute out-of-bag residuals of the training rows that have out-of-bag members
+        (with ``networks``: the blend's residuals on the hold-out compounds, each computed with
+        weights fitted on the other half of the hold-out).
+    networks_ : list
+        Fitted network members (empty without ``networks``).
+    blend_weights_ : ndarray or None
+        Convex blend weights, the ensemble first then each network (None without ``networks``).
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only for DataFrame input.
@@ -156,6 +174,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         min_samples_leaf=10,
         zero_inflation="auto",
         zero_fraction=0.2,
+        networks=(),
+        network_holdout=0.2,
         group_tol=0.005,
         on_error="raise",
         n_jobs=None,
@@ -171,6 +191,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         self.min_samples_leaf = min_samples_leaf
         self.zero_inflation = zero_inflation
         self.zero_fraction = zero_fraction
+        self.networks = networks
+        self.network_holdout = network_holdout
         self.group_tol = group_tol
         self.on_error = on_error
         self.n_jobs = n_jobs
@@ -248,8 +270,27 @@ class TransferRegressor(RegressorMixin, _TransferBase):
             self.estimators_, oob = self._fit_members(self._regressor(), Z, y, groups)
             self.classifiers_ = None
         self._calibrate(Z, y, oob)
+        self._fit_networks(X, y, groups)
         self.y_min_ = float(y.min())
         return self
+
+    def _fit_networks(self, X, y, groups):
+        """The optional network members and their blend weights (``networks``)."""
+        self.networks_, self.blend_weights_ = [], None
+        if not self.networks:
+            return
+        if isinstance(self.networks, str):
+            raise ValueError(f"networks must be a list of source names, got {self.networks!r}")
+        compositions, extras = self.features_._split_input(X, fitting=False)
+        if extras.shape[1]:
+            raise ValueError(
+                f"networks take compositions only, but X has the extra columns "
+                f"{self.features_.extra_columns_}: drop them or set networks=()"
+            )
+        self.networks_, self.blend_weights_, self.oob_residuals_ = fit_network_blend(
+            list(self.networks), compositions, y, groups, self.oob_prediction_,
+            self.network_holdout, self._seed(2),
+        )  # fmt: skip
 
     def _calibrate(self, Z, y, oob):
         """Out-of-bag predictions and residuals of the training rows.
@@ -305,7 +346,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         return_std : bool, default=False
             Also return the standard deviation (``ddof=1``) of the bagged members' predictions:
             the model's uncertainty from its finite training data (for calibrated intervals use
-            :meth:`predict_interval`).
+            :meth:`predict_interval`). With ``networks``, scaled by the ensemble's blend weight
+            (the networks add no spread of their own).
 
         Returns
         -------
@@ -317,9 +359,14 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         R, P = self._member_outputs(Z)
         pred = self._aggregate(R, P)
         pred[~valid] = np.nan
+        if self.blend_weights_ is not None:
+            compositions, _ = self.features_._split_input(X, fitting=False)
+            pred = blend_predictions(pred, compositions, valid, self.networks_, self.blend_weights_)
         if not return_std:
             return pred
         std = self._combine(R, P).std(axis=1, ddof=1)
+        if self.blend_weights_ is not None:
+            std *= self.blend_weights_[0]  # the ensemble's share of the blend
         std[~valid] = np.nan
         return pred, std
 
@@ -333,6 +380,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         guarantee is marginal (on average over new compounds like the training ones), not per
         compound; the members' spread (``predict(X, return_std=True)``) tells which rows are less
         certain. With a hurdle and non-negative training targets, the lower bound is clipped at 0.
+        With ``networks``, ``q`` comes from the blend's residuals on the held-out compounds instead
+        (split-conformal, each residual computed with weights fitted on the other half).
 
         Parameters
         ----------

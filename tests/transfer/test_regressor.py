@@ -174,3 +174,47 @@ def test_classifier(kingsbury):
     assert clf.oob_decision_.shape == (250, 2)
     auto = TransferClassifier(**FAST).fit(X[:250], labels[:250])
     assert auto.source_scores_ is not None
+
+
+@pytest.fixture
+def quick_networks(monkeypatch):
+    """Network members with 3 epochs (the estimator uses CrossPropertyRegressor's defaults)."""
+    from skcromel.cross_property import CrossPropertyRegressor
+    from skcromel.transfer import _networks
+
+    def quick(source, seed):
+        return CrossPropertyRegressor(source=source, max_epochs=3, device="cpu", random_state=seed)
+
+    monkeypatch.setattr(_networks, "_network", quick)
+
+
+def test_network_members_blended_on_a_holdout(kingsbury, quick_networks):
+    X, y = kingsbury
+    model = TransferRegressor(sources=None, networks=[SOURCE], **FAST).fit(X[:250], y[:250])
+    w = model.blend_weights_
+    assert w.shape == (2,) and np.all(w >= 0) and w.sum() == pytest.approx(1.0)
+    assert len(model.networks_) == 1
+    pred, std = model.predict(X[250:], return_std=True)
+    ensemble = clone(model).set_params(networks=()).fit(X[:250], y[:250])
+    expected = w[0] * ensemble.predict(X[250:]) + w[1] * model.networks_[0].predict(X[250:])
+    np.testing.assert_allclose(pred, expected, rtol=1e-10)
+    _, std_ensemble = ensemble.predict(X[250:], return_std=True)
+    np.testing.assert_allclose(std, w[0] * std_ensemble, rtol=1e-10)
+    assert ensemble.networks_ == [] and ensemble.blend_weights_ is None
+    # intervals from the blend's hold-out residuals (about 20 % of the compounds)
+    assert 5 <= len(model.oob_residuals_) <= 0.3 * 250
+    lo, hi = model.predict_interval(X[250:], alpha=0.2).T
+    np.testing.assert_allclose(hi - lo, 2 * model.interval_half_width(0.2))
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(X[250:]), pred)
+
+
+def test_network_members_refuse_extra_columns_and_tiny_holdouts(kingsbury, quick_networks):
+    X, y = kingsbury
+    frame = pd.DataFrame({"composition": X[:60], "T": np.linspace(300, 800, 60)})
+    with pytest.raises(ValueError, match=r"compositions only.*\['T'\]"):
+        TransferRegressor(sources=None, networks=[SOURCE], **FAST).fit(frame, y[:60])
+    with pytest.raises(ValueError, match="network_holdout"):
+        TransferRegressor(sources=None, networks=[SOURCE], network_holdout=0.01, **FAST).fit(
+            X[:60], y[:60]
+        )

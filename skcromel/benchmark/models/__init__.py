@@ -4,8 +4,8 @@
 
 * baselines (:mod:`._baselines`): ``dummy``, ``rf_magpie``, ``rf_magpie_full``,
   ``hgb_magpie_full``;
-* the recommended estimators (:mod:`._recommended`): ``transfer`` and its ablation
-  ``transfer_nosource``;
+* the recommended estimators (:mod:`._recommended`): ``transfer``, its ablation
+  ``transfer_nosource`` and ``transfer_net`` (with the optional network member);
 * cross-property networks (:mod:`._transfer`): ``elemnet_scratch``, ``xprop`` (the estimator's
   defaults), ``xprop_mp_eform``, ``xprop_mp_gap`` (CPU-friendly settings);
 * CroMEL (:mod:`._cromel`): ``cromel``, ``cromel_scratch``.

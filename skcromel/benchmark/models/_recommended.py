@@ -37,3 +37,20 @@ MODELS.add(
     description="ablation of 'transfer': the same learner and composition features, no source",
     quick_params=_QUICK,
 )
+
+
+def _transfer_networks():
+    from ...cross_property import DEFAULT_SOURCE
+    from ...transfer import TransferRegressor
+
+    return TransferRegressor(networks=(DEFAULT_SOURCE,))
+
+
+MODELS.add(
+    "transfer_net",
+    _transfer_networks,
+    description="TransferRegressor with its optional network member: CrossPropertyRegressor() "
+    "(ElemNet fine-tuned from elemnet-small-mp-eform) blended on a hold-out of 20 % of the "
+    "training compounds; composition-only datasets",
+    quick_params=_QUICK,
+)
