@@ -73,6 +73,13 @@ def _source_featurizer(name: str):
     return CrossPropertyFeaturizer(source=name, layer=(-1, "output"), on_error="nan")
 
 
+def _as_slice(index: np.ndarray):
+    """``index`` as a slice when it is a run of consecutive integers (a view, not a copy)."""
+    if len(index) and index[-1] - index[0] == len(index) - 1 and np.all(np.diff(index) == 1):
+        return slice(int(index[0]), int(index[-1]) + 1)
+    return index
+
+
 def _short(text, limit: int = 80) -> str:
     text = repr(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -263,9 +270,11 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         valid = self._check_compositions(values)
         n_out = len(self.feature_names_out_)
         columns = np.arange(n_out) if columns is None else np.asarray(columns, dtype=np.intp)
-        out = np.full((len(values), len(columns)), np.nan)
         rows = np.flatnonzero(valid)
         every_row = len(rows) == len(values)
+        # the blocks cover every column: only rows that did not parse need filling
+        out = np.empty((len(values), len(columns)))
+        out[~valid] = np.nan
         with warnings.catch_warnings():
             # unsupported elements -> NaN blocks by design; the rows are valid compositions
             warnings.simplefilter("ignore", SkcromelWarning)
@@ -281,9 +290,9 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 if not len(rows):
                     continue
                 values_block = np.asarray(featurizer.transform(values[rows]), dtype=np.float64)
-                values_block = values_block[:, columns[take] - block.start]
+                values_block = values_block[:, _as_slice(columns[take] - block.start)]
                 if every_row:
-                    out[:, take] = values_block
+                    out[:, _as_slice(take)] = values_block
                 else:
                     out[np.ix_(rows, take)] = values_block
         return out, valid

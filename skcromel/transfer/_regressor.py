@@ -359,13 +359,13 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         R, P = self._member_outputs(Z)
         pred = self._aggregate(R, P)
         pred[~valid] = np.nan
-        if self.blend_weights_ is not None:
+        if getattr(self, "blend_weights_", None) is not None:  # (absent in older pickles)
             compositions, _ = self.features_._split_input(X, fitting=False)
             pred = blend_predictions(pred, compositions, valid, self.networks_, self.blend_weights_)
         if not return_std:
             return pred
         std = self._combine(R, P).std(axis=1, ddof=1)
-        if self.blend_weights_ is not None:
+        if getattr(self, "blend_weights_", None) is not None:  # (absent in older pickles)
             std *= self.blend_weights_[0]  # the ensemble's share of the blend
         std[~valid] = np.nan
         return pred, std
