@@ -58,6 +58,12 @@ def _same_seeds(preds: pd.DataFrame, models) -> pd.DataFrame:
     return sub[pd.MultiIndex.from_frame(sub[["dataset", "seed"]]).isin(both)]
 
 
+def _in_order(datasets) -> list[str]:
+    """The 14 experimental sets in their catalogue order, then the others as they come."""
+    seen = list(dict.fromkeys(datasets))
+    return [d for d in SUITE_14 if d in seen] + [d for d in seen if d not in SUITE_14]
+
+
 def _seeds_text(preds: pd.DataFrame, model: str) -> str:
     seeds = preds.loc[preds["model"] == model, "seed"].unique()
     return ", ".join(str(int(s)) for s in sorted(seeds))
@@ -132,7 +138,7 @@ def grouped_section(out: Path) -> list[str]:
     ]
     counts = Counter()
     rows_14 = []
-    for ds in dict.fromkeys(preds["dataset"]):
+    for ds in _in_order(preds["dataset"]):
         t = vs_bar[(vs_bar["dataset"] == ds)].set_index("model")
         if MODEL not in t.index or BAR not in t.index:
             continue
@@ -176,7 +182,7 @@ def grouped_section(out: Path) -> list[str]:
             "| dataset | TransferRegressor coverage | mean width | RF CV+ coverage | mean width |",
             "|---|---|---|---|---|",
         ]
-        for ds in dict.fromkeys(cov["dataset"]):
+        for ds in _in_order(cov["dataset"]):
             c = cov[cov["dataset"] == ds].set_index("model")
             cells = []
             for m in (MODEL, "rf_magpie_cvplus"):
@@ -189,7 +195,7 @@ def grouped_section(out: Path) -> list[str]:
                 else:
                     cells += ["–", "–"]
             lines.append(f"| {ds} | " + " | ".join(cells) + " |")
-        lines += ["", "![coverage](transfer/grouped/coverage_grouped-kfold.png)", ""]
+        lines += ["", "![coverage](transfer/grouped-3seeds/grouped/coverage_grouped-kfold.png)", ""]
     return lines
 
 
@@ -231,7 +237,7 @@ def methods_section(out: Path) -> list[str]:
         + " |",
         "|---|---|---|" + "---|" * len(ran),
     ]
-    datasets = dict.fromkeys(d for t in tables.values() for d in t["dataset"])
+    datasets = _in_order(d for t in tables.values() for d in t["dataset"])
     for ds in datasets:
         bar = transfer = None
         cells = []
@@ -335,7 +341,7 @@ def main(argv=None) -> int:
         "",
         "Per-dataset reports with parity plots: [grouped, seed 0, every model]"
         "(transfer/grouped/report_grouped-kfold.md), [grouped, seeds 0–2, TransferRegressor and "
-        "HGB](transfer/grouped-3seeds/report_grouped-kfold.md).",
+        "HGB](transfer/grouped-3seeds/grouped/report_grouped-kfold.md).",
         "",
     ]
     Path(args.page).write_text("\n".join(lines), encoding="utf-8")
