@@ -31,8 +31,11 @@ COMMANDS = [
     "--report-dir docs/benchmarks/transfer/grouped-3seeds",
     f"{_SUITE} --parts grouped --seeds 1 2 --models transfer_nosource "
     "--datasets efe kingsbury_formation_enthalpy crossprop_expt_deltae",
-    f"{_SUITE} --parts grouped --seeds 0 --models xprop cromel "
-    "--datasets efe kingsbury_formation_enthalpy gtt_trg crossprop_expt_deltae",
+    f"{_SUITE} --parts grouped --seeds 0 --models xprop cromel --datasets efe "
+    "matbench_expt_gap gtt_trg kingsbury_formation_enthalpy crossprop_expt_deltae "
+    "crossprop_expt_bandgap",
+    f"{_SUITE} --parts grouped --seeds 0 --models transfer_net --datasets efe "
+    "kingsbury_formation_enthalpy gtt_trg crossprop_expt_deltae",
 ]
 BAR, MODEL, ABLATION = "hgb_magpie_full", "transfer", "transfer_nosource"
 
@@ -256,6 +259,22 @@ def methods_section(out: Path) -> list[str]:
             f"{_ci(transfer.mae, transfer.mae_low, transfer.mae_high)}: {_pct(transfer)}, "
             f"{transfer.verdict} | " + " | ".join(cells) + " |"
         )
+    if "transfer_net" in ran:
+        pair = _same_seeds(preds, ["transfer_net", MODEL])
+        t = compound_bootstrap(pair, reference=MODEL)
+        cov = coverage_table(pair[pair["model"] == "transfer_net"])
+        cov = cov.set_index("dataset") if not cov.empty else cov
+        parts = [
+            f"{r.dataset} {_pct(r)}, {r.verdict}"
+            + (
+                f" (coverage {cov.loc[r.dataset, 'coverage']:.1%})"
+                if r.dataset in cov.index
+                else ""
+            )
+            for r in t[t["model"] == "transfer_net"].itertuples()
+        ]
+        lines += ["", "The network member against `TransferRegressor` without it (paired, same "
+                  "folds; 90 % interval coverage in brackets): " + "; ".join(parts) + "."]  # fmt: skip
     return [*lines, ""]
 
 
