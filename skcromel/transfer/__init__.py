@@ -3,7 +3,8 @@
 * :class:`TransferRegressor` -- bagged gradient boosting on composition statistics and frozen
   pretrained sources chosen on the training rows; uncertainty (``predict(X, return_std=True)``)
   and calibrated prediction intervals (``predict_interval``); a zero-inflation hurdle when many
-  targets are exactly zero.
+  targets are exactly zero; optional fine-tuned ElemNet members (``networks=[...]``) blended on a
+  hold-out of the training compounds.
 * :class:`TransferClassifier` -- its classification twin (``predict_proba``).
 * :class:`TransferFeatures` -- their feature table as a transformer.
 * :func:`rank_sources` -- transferability score of each pretrained source for a target dataset,

@@ -20,7 +20,7 @@ from ..elements import ELEMNET_ELEMENTS
 from ..meta import simplex_weights
 from ..parsing import to_element_matrix
 
-__all__ = ["blend_predictions", "fit_network_blend", "network_supported"]
+__all__: list[str] = []  # internal to skcromel.transfer
 
 
 def network_supported(compositions) -> np.ndarray:
