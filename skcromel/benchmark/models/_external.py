@@ -9,11 +9,17 @@ package, installed by hand (they are not dependencies of skcromel):
   embeddings, 64 hidden features, 3 message-passing layers, the robust (heteroscedastic) L1 loss,
   AdamW at 3e-4 with weight decay 1e-6, batch 128, 100 epochs, one model, no early stopping (so no
   validation rows are taken from the training fold and nothing is chosen on the test fold).
-
-Compositions only: a dataset with extra inputs (temperature) is refused with a clear error.
+  Compositions only: a dataset with extra inputs (temperature) is refused with a clear error.
+* ``crabnet``: CrabNet (Wang et al., *npj Comput. Mater.* 7, 77, 2021), the ``crabnet`` 2.0.8
+  package with its own defaults (mat2vec, d_model 512, 3 layers, 300 epochs, Lamb + Lookahead +
+  SWA, its own 20 % validation split taken from the training fold). 2.0.8 declares Python < 3.11:
+  ``pip install --ignore-requires-python crabnet==2.0.8``. Extra numeric inputs (temperature) go
+  in as CrabNet's ``extend_features``.
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -26,6 +32,10 @@ __all__ = ["MODELS"]
 
 MODELS = ModelList()
 
+_CRABNET_MISSING = (
+    "the 'crabnet' baseline needs CrabNet 2.0.8, which declares Python < 3.11: "
+    "pip install --ignore-requires-python crabnet==2.0.8"
+)
 _ROOST_MISSING = (
     "the 'roost' baseline needs Roost from the aviary-models package: pip install aviary-models "
     "(the PyPI package named 'aviary' is a different project)"
@@ -41,21 +51,30 @@ def _import_aviary():
     return CompositionData, collate_batch, Roost
 
 
-def _composition_strings(X) -> list[str]:
-    """The composition column as formula strings; anything besides it is refused."""
+def _split_columns(X, *, allow_extra: bool, model: str):
+    """The composition column and the extra numeric columns (a DataFrame, possibly empty)."""
     if isinstance(X, pd.DataFrame):
-        extra = [c for c in X.columns if c != "composition"]
-        if "composition" not in X.columns or extra:
-            raise ValueError(
-                "Roost takes compositions only: expected a single 'composition' column, got "
-                f"columns {list(X.columns)}"
-            )
-        values = X["composition"].tolist()
+        if "composition" not in X.columns:
+            raise ValueError(f"{model}: no 'composition' column in {list(X.columns)}")
+        values, extra = X["composition"].tolist(), X.drop(columns="composition")
     else:
-        values = np.asarray(X, dtype=object).reshape(len(X), -1)
-        if values.shape[1] != 1:
-            raise ValueError(f"Roost takes compositions only: got {values.shape[1]} columns")
-        values = values[:, 0].tolist()
+        arr = np.asarray(X, dtype=object).reshape(len(X), -1)
+        values = arr[:, 0].tolist()
+        extra = pd.DataFrame(arr[:, 1:], columns=[f"x{i}" for i in range(1, arr.shape[1])])
+    if extra.shape[1] and not allow_extra:
+        raise ValueError(
+            f"{model} takes compositions only: expected a single composition column, got extra "
+            f"columns {list(extra.columns)}"
+        )
+    try:
+        extra = extra.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{model}: extra columns must be numeric ({exc})") from None
+    return _composition_strings(values), extra.reset_index(drop=True)
+
+
+def _composition_strings(values) -> list[str]:
+    """Formula strings of formulas, ``Composition`` or ``Structure`` objects."""
     out = []
     for i, v in enumerate(values):
         formula = getattr(v, "formula", None)  # Composition
@@ -67,6 +86,16 @@ def _composition_strings(X) -> list[str]:
             raise ValueError(f"row {i}: expected a formula, got {v!r}")
         out.append(formula)
     return out
+
+
+def _check_y(y, n_rows: int) -> np.ndarray:
+    y = np.asarray(y, dtype=np.float64).ravel()
+    if len(y) != n_rows:
+        raise ValueError(f"X has {n_rows} rows, y has {len(y)}")
+    bad = np.flatnonzero(~np.isfinite(y))
+    if len(bad):
+        raise ValueError(f"y has non-finite values at rows {bad[:5].tolist()}")
+    return y
 
 
 class RoostBaseline(RegressorMixin, BaseEstimator):
@@ -128,12 +157,8 @@ class RoostBaseline(RegressorMixin, BaseEstimator):
         from aviary.data import Normalizer
         from aviary.utils import initialize_losses
 
-        formulas = _composition_strings(X)
-        y = np.asarray(y, dtype=np.float64).ravel()
-        if len(y) != len(formulas):
-            raise ValueError(f"X has {len(formulas)} rows, y has {len(y)}")
-        if not np.all(np.isfinite(y)):
-            raise ValueError(f"y has non-finite values at rows {np.flatnonzero(~np.isfinite(y))[:5]}")
+        formulas, _ = _split_columns(X, allow_extra=False, model="Roost")
+        y = _check_y(y, len(formulas))
         seed = 0 if self.random_state is None else int(self.random_state)
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
@@ -165,7 +190,7 @@ class RoostBaseline(RegressorMixin, BaseEstimator):
         import torch
 
         check_is_fitted(self, "model_")
-        formulas = _composition_strings(X)
+        formulas, _ = _split_columns(X, allow_extra=False, model="Roost")
         loader = self._loader(formulas, None, shuffle=False, batch_size=4096)
         with torch.no_grad():
             _, (out,), _ = self.model_.predict(loader)
@@ -179,6 +204,90 @@ class RoostBaseline(RegressorMixin, BaseEstimator):
         return mean, std
 
 
+@contextmanager
+def _crabnet_extra_inputs(columns):
+    """CrabNet 2.0.8's ``SubCrab`` sizes its output network for ``extend_features`` but never
+    hands them to its encoder, so any extra column crashes (a 512 x 513 shape mismatch): while
+    fitting, the network it builds gets the column names on its encoder too."""
+    import crabnet.crabnet_ as crabnet_module
+
+    original = crabnet_module.SubCrab
+
+    class SubCrabWithExtraInputs(original):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.encoder.extend_features = columns
+
+    crabnet_module.SubCrab = SubCrabWithExtraInputs
+    try:
+        yield original
+    finally:
+        crabnet_module.SubCrab = original
+
+
+class CrabNetBaseline(RegressorMixin, BaseEstimator):
+    """CrabNet (``crabnet`` 2.0.8) with its own defaults, as a scikit-learn regressor.
+
+    Parameters
+    ----------
+    epochs : int or None, default=None
+        None: CrabNet's default (300).
+    random_state : int or None, default=None
+        Seeds torch and numpy (CrabNet seeds the global generators).
+    """
+
+    def __init__(self, epochs=None, random_state=None):
+        self.epochs = epochs
+        self.random_state = random_state
+
+    @staticmethod
+    def _frame(formulas, extra, y):
+        frame = pd.DataFrame({"formula": formulas, "target": y})
+        return pd.concat([frame, extra], axis=1)
+
+    def fit(self, X, y):
+        try:
+            from crabnet.crabnet_ import CrabNet
+        except ImportError as exc:
+            raise ImportError(_CRABNET_MISSING) from exc
+        formulas, extra = _split_columns(X, allow_extra=True, model="CrabNet")
+        y = _check_y(y, len(formulas))
+        seed = 0 if self.random_state is None else int(self.random_state)
+        model = CrabNet(
+            epochs=self.epochs, random_state=seed, verbose=False, losscurve=False,
+            learningcurve=False, save=False,
+            extend_features=list(extra.columns) or None,
+        )  # fmt: skip
+        columns = list(extra.columns) or None
+        with _crabnet_extra_inputs(columns) as original:
+            model.fit(self._frame(formulas, extra, y), extend_features=columns)
+        model.model.__class__ = original  # the fitted network pickles as CrabNet's own class
+        self.model_ = model
+        self.extra_columns_ = list(extra.columns)
+        self.n_features_in_ = 1 + extra.shape[1]
+        return self
+
+    def predict(self, X, return_std=False):
+        check_is_fitted(self, "model_")
+        formulas, extra = _split_columns(X, allow_extra=True, model="CrabNet")
+        if list(extra.columns) != self.extra_columns_:
+            raise ValueError(
+                f"extra columns {list(extra.columns)}, fitted on {self.extra_columns_}"
+            )
+        frame = self._frame(formulas, extra, np.zeros(len(formulas)))
+        mean, std = self.model_.predict(frame, return_uncertainty=True)
+        mean = np.asarray(mean, dtype=np.float64).ravel()
+        return (mean, np.asarray(std, dtype=np.float64).ravel()) if return_std else mean
+
+
+MODELS.add(
+    "crabnet",
+    CrabNetBaseline,
+    description="CrabNet 2.0.8 with its defaults (needs pip install --ignore-requires-python "
+    "crabnet==2.0.8; 300 epochs, its own 20 % validation split inside the training fold); extra "
+    "inputs (temperature) as extend_features",
+    quick_params={"epochs": 4},
+)
 MODELS.add(
     "roost",
     RoostBaseline,
