@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _TransferBase
+from ._ensemble import member_probas
 
 __all__ = ["TransferClassifier"]
 
@@ -129,9 +130,9 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
     def _member_proba(self, Z) -> np.ndarray:
         k = len(self.classes_)
         out = np.zeros((len(Z), len(self.estimators_), k))
-        for b, est in enumerate(self.estimators_):
+        for b, (est, proba) in enumerate(zip(self.estimators_, member_probas(self.estimators_, Z))):
             # a member whose bootstrap sample missed a class gives it probability 0
-            out[:, b, est.classes_] = est.predict_proba(Z)
+            out[:, b, est.classes_] = proba
         return out
 
     def predict_proba(self, X) -> np.ndarray:

@@ -273,7 +273,8 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         rows = np.flatnonzero(valid)
         every_row = len(rows) == len(values)
         # the blocks cover every column: only rows that did not parse need filling
-        out = np.empty((len(values), len(columns)))
+        # column-major: each block writes whole columns, and the trees' binning reads them
+        out = np.empty((len(values), len(columns)), order="F")
         out[~valid] = np.nan
         with warnings.catch_warnings():
             # unsupported elements -> NaN blocks by design; the rows are valid compositions

@@ -10,6 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._base import _TransferBase
+from ._ensemble import member_predictions, member_probabilities
 from ._networks import blend_predictions, fit_network_blend
 
 __all__ = ["TransferRegressor"]
@@ -313,13 +314,10 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     def _member_outputs(self, Z):
         """Regressor outputs ``R`` and, with a hurdle, P(non-zero) ``P`` of every member,
         each of shape (n_samples, n_estimators)."""
-        R = np.column_stack([est.predict(Z) for est in self.estimators_])
+        R = member_predictions(self.estimators_, Z)
         if not self.hurdle_:
             return R, None
-        P = np.column_stack(
-            [c.predict_proba(Z)[:, list(c.classes_).index(1)] for c in self.classifiers_]
-        )
-        return R, P
+        return R, member_probabilities(self.classifiers_, Z)
 
     @staticmethod
     def _combine(R, P) -> np.ndarray:
