@@ -29,6 +29,12 @@ AUTO_SOURCES = (
     "cromel-chgnet",
 )
 
+#: Rows featurized and predicted at a time by ``predict``, ``predict_interval`` and
+#: ``predict_proba``: the feature table stays about 10 MB whatever the input's size; measured
+#: fastest of 1,024 to 20,000 rows with ``benchmarks/speed/transfer.py`` (large tables cost
+#: fresh memory on every call). Results do not depend on it.
+PREDICT_BATCH_ROWS = 4096
+
 
 def default_sources() -> list[str]:
     """The candidates of ``sources="auto"``: :data:`AUTO_SOURCES` that are available."""
@@ -142,6 +148,22 @@ class _TransferBase(BaseEstimator):
         check_is_fitted(self, "features_")
         F, parsed = self.features_._compute(X, self.columns_)
         return F, parsed & ~np.isnan(F).all(axis=1)
+
+    def _in_batches(self, X, predict_batch):
+        """``predict_batch(Z, valid)`` on consecutive batches of ``PREDICT_BATCH_ROWS`` rows of
+        ``X`` (the whole input checked first, so errors name rows of ``X``), the results (an
+        array or a tuple of arrays) concatenated along the rows. Bounds the memory of the
+        feature table, whatever the number of rows."""
+        check_is_fitted(self, "features_")
+        values, extras, parsed = self.features_._checked_input(X)
+        parts = []
+        for start in range(0, len(values), PREDICT_BATCH_ROWS):
+            rows = slice(start, start + PREDICT_BATCH_ROWS)
+            F, ok = self.features_._table(values[rows], extras[rows], parsed[rows], self.columns_)
+            parts.append(predict_batch(F, ok & ~np.isnan(F).all(axis=1)))
+        if isinstance(parts[0], tuple):
+            return tuple(np.concatenate(p) for p in zip(*parts))
+        return np.concatenate(parts)
 
     def _prepare_fit(self, X, groups):
         self._check_params()

@@ -138,10 +138,13 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
     def predict_proba(self, X) -> np.ndarray:
         """Mean class probabilities of the members, shape (n_samples, n_classes)."""
         check_is_fitted(self, "estimators_")
-        Z, valid = self._transform(X)
-        proba = self._member_proba(Z).mean(axis=1)
-        proba[~valid] = np.nan
-        return proba
+
+        def mean_proba(Z, valid):
+            proba = self._member_proba(Z).mean(axis=1)
+            proba[~valid] = np.nan
+            return proba
+
+        return self._in_batches(X, mean_proba)
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of every row."""

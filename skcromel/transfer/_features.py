@@ -260,6 +260,12 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         """``(features, parsed)``: the feature table restricted to ``columns`` (indices into
         :attr:`feature_names_out_`, default all; only the blocks holding one of them are
         computed) and the mask of rows whose composition parsed (the others are NaN)."""
+        return self._table(*self._checked_input(X), columns)
+
+    def _checked_input(self, X):
+        """``(values, extras, parsed)`` of the whole input: unparsable rows raise, naming the
+        row (or are marked, with ``on_error="nan"``). Callers that featurize in row batches
+        check the whole input first, so that an error names the row of ``X``."""
         check_is_fitted(self, "blocks_")
         values, extras = self._split_input(X, fitting=False)
         if len(values) == 0:
@@ -267,13 +273,16 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__}: X holds 0 compositions (an empty collection) while a "
                 "minimum of 1 is required"
             )
-        valid = self._check_compositions(values)
+        return values, extras, self._check_compositions(values)
+
+    def _table(self, values, extras, valid, columns=None):
+        """The feature table of checked rows (see :meth:`_compute`)."""
         n_out = len(self.feature_names_out_)
         columns = np.arange(n_out) if columns is None else np.asarray(columns, dtype=np.intp)
         rows = np.flatnonzero(valid)
         every_row = len(rows) == len(values)
+        # column-major: each block writes whole columns, and the trees' binning reads them;
         # the blocks cover every column: only rows that did not parse need filling
-        # column-major: each block writes whole columns, and the trees' binning reads them
         out = np.empty((len(values), len(columns)), order="F")
         out[~valid] = np.nan
         with warnings.catch_warnings():

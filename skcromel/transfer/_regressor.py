@@ -353,20 +353,20 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         y_std : ndarray of shape (n_samples,), only with ``return_std=True``
         """
         check_is_fitted(self, "estimators_")
-        Z, valid = self._transform(X)
-        R, P = self._member_outputs(Z)
-        pred = self._aggregate(R, P)
-        pred[~valid] = np.nan
+
+        def ensemble(Z, valid):
+            R, P = self._member_outputs(Z)
+            pred = self._aggregate(R, P)
+            std = self._combine(R, P).std(axis=1, ddof=1) if return_std else pred
+            pred[~valid] = std[~valid] = np.nan
+            return pred, std, valid
+
+        pred, std, valid = self._in_batches(X, ensemble)
         if getattr(self, "blend_weights_", None) is not None:  # (absent in older pickles)
             compositions, _ = self.features_._split_input(X, fitting=False)
             pred = blend_predictions(pred, compositions, valid, self.networks_, self.blend_weights_)
-        if not return_std:
-            return pred
-        std = self._combine(R, P).std(axis=1, ddof=1)
-        if getattr(self, "blend_weights_", None) is not None:  # (absent in older pickles)
-            std *= self.blend_weights_[0]  # the ensemble's share of the blend
-        std[~valid] = np.nan
-        return pred, std
+            std = std * self.blend_weights_[0]  # the ensemble's share of the blend
+        return (pred, std) if return_std else pred
 
     def predict_interval(self, X, alpha=0.1):
         """Prediction intervals that contain the target with probability about ``1 - alpha``.

@@ -68,9 +68,9 @@ def test_categorical_or_unknown_models_fall_back_to_their_own_predict(data):
     X, X_new, y = data
     Xc = np.column_stack([np.abs(np.nan_to_num(X[:, 3])) % 4, X[:, :3]])
     Xc_new = np.column_stack([np.abs(np.nan_to_num(X_new[:, 3])) % 4, X_new[:, :3]])
-    cat = HistGradientBoostingRegressor(
-        max_iter=10, categorical_features=[0], random_state=0
-    ).fit(Xc, y)
+    cat = HistGradientBoostingRegressor(max_iter=10, categorical_features=[0], random_state=0).fit(
+        Xc, y
+    )
     plain = HistGradientBoostingRegressor(max_iter=10, random_state=0).fit(Xc, y)
     assert not _supports_binned(cat, Xc.shape[1])
     np.testing.assert_array_equal(

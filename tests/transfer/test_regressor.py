@@ -152,6 +152,28 @@ def test_bad_input_errors(kingsbury):
     assert np.isfinite(pred[0]) and np.isnan(pred[1])
 
 
+def test_prediction_in_row_batches_is_the_same_and_names_rows_of_x(kingsbury, monkeypatch):
+    import skcromel.transfer._base as base
+
+    X, y = kingsbury
+    X_new = np.r_[X[250:262], ["not a formula"], X[262:280]]
+    model = TransferRegressor(sources=[SOURCE], on_error="nan", **FAST).fit(X[:250], y[:250])
+    labels = np.where(y < np.median(y), "a", "b")
+    clf = TransferClassifier(sources=None, **FAST).fit(X[:250], labels[:250])
+    whole = model.predict(X_new, return_std=True), model.predict_interval(X_new)
+    proba = clf.predict_proba(X[250:])
+    monkeypatch.setattr(base, "PREDICT_BATCH_ROWS", 5)
+    (pred, std), interval = model.predict(X_new, return_std=True), model.predict_interval(X_new)
+    np.testing.assert_array_equal(pred, whole[0][0])
+    np.testing.assert_array_equal(std, whole[0][1])
+    np.testing.assert_array_equal(interval, whole[1])
+    assert np.isnan(pred[12]) and np.isfinite(np.delete(pred, 12)).all()
+    np.testing.assert_array_equal(clf.predict_proba(X[250:]), proba)
+    strict = clone(model).set_params(on_error="raise").fit(X[:250], y[:250])
+    with pytest.raises(CompositionError, match="row 12"):  # a row of X, not of its batch
+        strict.predict(X_new)
+
+
 def test_unsupported_element_gives_nan_block_not_a_crash(kingsbury):
     X, y = kingsbury
     feats = TransferFeatures(composition_features=("magpie", "oliynyk")).fit(X)
