@@ -47,16 +47,18 @@ def test_same_seeds_pairs_only_common_seeds(summary):
 def test_page_from_several_runs(summary, tmp_path):
     shift = {"transfer": 0.10, "hgb_magpie_full": 0.20, "transfer_nosource": 0.15, "xprop": 0.3}
     run0 = _predictions({m: [0] for m in shift}, shift=shift)
+    roost = _predictions({"roost": [0]}, shift={"roost": 0.25})
     run12 = _predictions({"transfer": [0, 1, 2], "hgb_magpie_full": [0, 1, 2]}, shift=shift)
     part = tmp_path / "grouped"
     part.mkdir()
     # the runner's own file repeats the last run: rows must count once
     for name, frame in (("grouped-kfold.aaaa", run0), ("grouped-kfold.bbbb", run12),
-                        ("grouped-kfold", run12)):  # fmt: skip
+                        ("grouped-kfold.cccc", roost), ("grouped-kfold", run12)):  # fmt: skip
         frame.to_csv(part / f"predictions_{name}.csv", index=False)
         _folds(frame).to_csv(part / f"results_{name}.csv", index=False)
     read = summary._read(tmp_path, "grouped", "predictions")
-    assert len(read) == len(run0) + 2 * len(run0) // 4 * 2  # seed 0 of 4 models + seeds 1-2 of 2
+    # seed 0 of 4 models + seeds 1-2 of 2 + roost on seed 0
+    assert len(read) == len(run0) + 2 * len(run0) // 4 * 2 + len(roost)
     page = tmp_path / "page.md"
     summary.main(["--out", str(tmp_path), "--page", str(page)])
     text = page.read_text()
@@ -66,3 +68,7 @@ def test_page_from_several_runs(summary, tmp_path):
     assert cells[8].startswith("better")  # against the ablation, on seed 0 only
     assert "HGB 0, 1, 2" in text and "1 seed(s) on 1 sets" in text
     assert "## Each method's estimator with its defaults" in text and "`xprop`" in text
+    external = text.split("## Composition models of other packages")[1].split("\n## ")[0]
+    row = next(line for line in external.splitlines() if line.startswith("| efe |"))
+    assert "`roost` seed(s) 0" in external and row.rstrip().endswith("worse |")
+    assert "MODNet" in text  # what was not run says why
