@@ -150,10 +150,11 @@ class _TransferBase(BaseEstimator):
         return F, parsed & ~np.isnan(F).all(axis=1)
 
     def _in_batches(self, X, predict_batch):
-        """``predict_batch(Z, valid)`` on consecutive batches of ``PREDICT_BATCH_ROWS`` rows of
-        ``X`` (the whole input checked first, so errors name rows of ``X``), the results (an
-        array or a tuple of arrays) concatenated along the rows. Bounds the memory of the
-        feature table, whatever the number of rows."""
+        """``(results, compositions)``: ``predict_batch(Z, valid)`` on consecutive batches of
+        ``PREDICT_BATCH_ROWS`` rows of ``X`` (the whole input checked first, so errors name rows
+        of ``X``), the results (an array or a tuple of arrays) concatenated along the rows, and
+        the composition column of ``X``. Bounds the memory of the feature table, whatever the
+        number of rows."""
         check_is_fitted(self, "features_")
         values, extras, parsed = self.features_._checked_input(X)
         parts = []
@@ -162,8 +163,8 @@ class _TransferBase(BaseEstimator):
             F, ok = self.features_._table(values[rows], extras[rows], parsed[rows], self.columns_)
             parts.append(predict_batch(F, ok & ~np.isnan(F).all(axis=1)))
         if isinstance(parts[0], tuple):
-            return tuple(np.concatenate(p) for p in zip(*parts))
-        return np.concatenate(parts)
+            return tuple(np.concatenate(p) for p in zip(*parts)), values
+        return np.concatenate(parts), values
 
     def _prepare_fit(self, X, groups):
         self._check_params()

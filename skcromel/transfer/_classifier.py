@@ -144,7 +144,7 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
             proba[~valid] = np.nan
             return proba
 
-        return self._in_batches(X, mean_proba)
+        return self._in_batches(X, mean_proba)[0]
 
     def predict(self, X) -> np.ndarray:
         """Most probable class of every row."""

@@ -361,9 +361,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
             pred[~valid] = std[~valid] = np.nan
             return pred, std, valid
 
-        pred, std, valid = self._in_batches(X, ensemble)
+        (pred, std, valid), compositions = self._in_batches(X, ensemble)
         if getattr(self, "blend_weights_", None) is not None:  # (absent in older pickles)
-            compositions, _ = self.features_._split_input(X, fitting=False)
             pred = blend_predictions(pred, compositions, valid, self.networks_, self.blend_weights_)
             std = std * self.blend_weights_[0]  # the ensemble's share of the blend
         return (pred, std) if return_std else pred
