@@ -19,6 +19,7 @@ package, installed by hand (they are not dependencies of skcromel):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import contextmanager
 
 import numpy as np
@@ -205,24 +206,50 @@ class RoostBaseline(RegressorMixin, BaseEstimator):
 
 
 @contextmanager
-def _crabnet_extra_inputs(columns):
-    """CrabNet 2.0.8's ``SubCrab`` sizes its output network for ``extend_features`` but never
-    hands them to its encoder, so any extra column crashes (a 512 x 513 shape mismatch): while
-    fitting, the network it builds gets the column names on its encoder too."""
+def _crabnet_fixes(columns):
+    """Two fixes CrabNet 2.0.8 needs here, while it fits (its classes are restored after):
+
+    * its ``SubCrab`` sizes its output network for ``extend_features`` but never hands them to
+      its encoder, so any extra column crashes (a 512 x 513 shape mismatch): the network it
+      builds gets the column names on its encoder too;
+    * its ``SWA`` and ``Lookahead`` optimizers skip ``torch.optim.Optimizer.__init__``, so they
+      lack the step-hook tables that torch >= 2 reads once a copy or pickle of one has hooked
+      the class's ``step`` (the second fit in a process then fails with "'SWA' object has no
+      attribute '_optimizer_step_pre_hooks'"): the optimizers it builds get empty tables.
+
+    Yields the original classes by name, for the caller to restore on the fitted objects (so
+    they pickle as CrabNet's own)."""
     import crabnet.crabnet_ as crabnet_module
 
-    original = crabnet_module.SubCrab
+    originals = {name: getattr(crabnet_module, name) for name in ("SubCrab", "SWA", "Lookahead")}
 
-    class SubCrabWithExtraInputs(original):
+    class SubCrab(originals["SubCrab"]):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.encoder.extend_features = columns
 
-    crabnet_module.SubCrab = SubCrabWithExtraInputs
+    def with_step_hooks(optimizer_class):
+        class Hooked(optimizer_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks"):
+                    if not hasattr(self, name):
+                        setattr(self, name, OrderedDict())
+
+        return Hooked
+
+    patched = {
+        "SubCrab": SubCrab,
+        "SWA": with_step_hooks(originals["SWA"]),
+        "Lookahead": with_step_hooks(originals["Lookahead"]),
+    }
+    for name, cls in patched.items():
+        setattr(crabnet_module, name, cls)
     try:
-        yield original
+        yield originals
     finally:
-        crabnet_module.SubCrab = original
+        for name, cls in originals.items():
+            setattr(crabnet_module, name, cls)
 
 
 class CrabNetBaseline(RegressorMixin, BaseEstimator):
@@ -259,9 +286,12 @@ class CrabNetBaseline(RegressorMixin, BaseEstimator):
             extend_features=list(extra.columns) or None,
         )  # fmt: skip
         columns = list(extra.columns) or None
-        with _crabnet_extra_inputs(columns) as original:
+        with _crabnet_fixes(columns) as originals:
             model.fit(self._frame(formulas, extra, y), extend_features=columns)
-        model.model.__class__ = original  # the fitted network pickles as CrabNet's own class
+        # the fitted objects pickle as CrabNet's own classes
+        model.model.__class__ = originals["SubCrab"]
+        model.optimizer.__class__ = originals["SWA"]
+        model.optimizer.optimizer.__class__ = originals["Lookahead"]
         self.model_ = model
         self.extra_columns_ = list(extra.columns)
         self.n_features_in_ = 1 + extra.shape[1]
