@@ -329,7 +329,17 @@ def external_section(out: Path) -> list[str]:
         "",
         *_against_bar(preds, ran),
         "",
+        *(_transfer_against(preds, m) for m in ran),
+        "",
     ]
+
+
+def _transfer_against(preds: pd.DataFrame, model: str) -> str:
+    """TransferRegressor paired against ``model`` directly, on the seeds both ran."""
+    t = compound_bootstrap(_same_seeds(preds, [MODEL, model]), reference=model)
+    t = t[t["model"] == MODEL].set_index("dataset")
+    parts = [f"{ds} {_pct(_row(t, ds))}, {t.loc[ds, 'verdict']}" for ds in _in_order(t.index)]
+    return f"TransferRegressor against `{model}` (paired, same seeds): " + "; ".join(parts) + "."
 
 
 def published_section(out: Path) -> list[str]:
