@@ -41,7 +41,7 @@ COMMANDS = [
     "kingsbury_formation_enthalpy crossprop_expt_deltae crossprop_expt_bandgap",
     f"{_SUITE} --parts grouped --seeds 1 2 --models roost --datasets efe gtt_trg "
     "kingsbury_formation_enthalpy crossprop_expt_deltae",
-    f"{_SUITE} --parts grouped --seeds 0 --models crabnet --datasets efe gtt_trg",
+    f"{_SUITE} --parts grouped --seeds 0 --models crabnet --datasets efe",
 ]
 BAR, MODEL, ABLATION = "hgb_magpie_full", "transfer", "transfer_nosource"
 
