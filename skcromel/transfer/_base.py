@@ -146,7 +146,11 @@ class _TransferBase(BaseEstimator):
 
     def _transform(self, X):
         check_is_fitted(self, "features_")
-        F, parsed = self.features_._compute(X, self.columns_)
+        return self._usable(*self.features_._compute(X, self.columns_))
+
+    @staticmethod
+    def _usable(F, parsed):
+        """``(F, valid)``: the rows that parsed and have at least one feature are valid."""
         return F, parsed & ~np.isnan(F).all(axis=1)
 
     def _in_batches(self, X, predict_batch):
@@ -160,8 +164,8 @@ class _TransferBase(BaseEstimator):
         parts = []
         for start in range(0, len(values), PREDICT_BATCH_ROWS):
             rows = slice(start, start + PREDICT_BATCH_ROWS)
-            F, ok = self.features_._table(values[rows], extras[rows], parsed[rows], self.columns_)
-            parts.append(predict_batch(F, ok & ~np.isnan(F).all(axis=1)))
+            table = self.features_._table(values[rows], extras[rows], parsed[rows], self.columns_)
+            parts.append(predict_batch(*self._usable(*table)))
         if isinstance(parts[0], tuple):
             return tuple(np.concatenate(p) for p in zip(*parts)), values
         return np.concatenate(parts), values

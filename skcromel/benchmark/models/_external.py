@@ -280,12 +280,11 @@ class CrabNetBaseline(RegressorMixin, BaseEstimator):
         formulas, extra = _split_columns(X, allow_extra=True, model="CrabNet")
         y = _check_y(y, len(formulas))
         seed = 0 if self.random_state is None else int(self.random_state)
+        columns = list(extra.columns) or None
         model = CrabNet(
             epochs=self.epochs, random_state=seed, verbose=False, losscurve=False,
-            learningcurve=False, save=False,
-            extend_features=list(extra.columns) or None,
+            learningcurve=False, save=False, extend_features=columns,
         )  # fmt: skip
-        columns = list(extra.columns) or None
         with _crabnet_fixes(columns) as originals:
             model.fit(self._frame(formulas, extra, y), extend_features=columns)
         # the fitted objects pickle as CrabNet's own classes
