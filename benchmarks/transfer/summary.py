@@ -317,13 +317,12 @@ def external_section(out: Path) -> list[str]:
     if preds.empty or not preds["model"].isin(list(EXTERNAL)).any():
         return []
     ran = [m for m in EXTERNAL if m in set(preds["model"])]
-    seeds = "; ".join(f"`{m}` seed(s) {_seeds_text(preds, m)}" for m in ran)
     return [
         "## Composition models of other packages",
         "",
-        "The models a user would otherwise pick, on the same grouped folds (" + seeds + "; each "
-        "table has HGB and TransferRegressor on the same seeds as the model); MAE [95 % interval "
-        "over compounds], Δ paired against HGB on the full Magpie set. "
+        "The models a user would otherwise pick, on the same grouped folds (each table gives the "
+        "seeds the model ran per dataset, and HGB and TransferRegressor on the same seeds); MAE "
+        "[95 % interval over compounds], Δ paired against HGB on the full Magpie set. "
         + "; ".join(f"`{m}`: {EXTERNAL[m]}" for m in ran)
         + ". Each needs its own install: `pip install aviary-models` (Roost), `pip install "
         "--ignore-requires-python crabnet==2.0.8` (CrabNet 2.0.8 declares Python < 3.11 but runs "

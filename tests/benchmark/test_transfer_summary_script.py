@@ -70,7 +70,7 @@ def test_page_from_several_runs(summary, tmp_path):
     assert "## Each method's estimator with its defaults" in text and "`xprop`" in text
     external = text.split("## Composition models of other packages")[1].split("\n## ")[0]
     row = next(line for line in external.splitlines() if line.startswith("| efe |"))
-    assert "`roost` seed(s) 0" in external and row.rstrip().endswith("worse |")
+    assert "`roost`: seed(s) 0 on efe." in external and row.rstrip().endswith("worse |")
     direct = next(line for line in external.splitlines() if "against `roost`" in line)
     assert direct.rstrip(".").endswith("better")  # TransferRegressor paired against Roost
     assert "MODNet" in text  # what was not run says why
