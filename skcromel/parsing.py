@@ -65,6 +65,7 @@ __all__ = [
     "parse_formula",
     "parse_compositions",
     "to_element_matrix",
+    "element_matrix",
     "reduced_formulas",
     "reduced_formulas_of",
 ]
@@ -644,6 +645,16 @@ def to_element_matrix(
         Return atomic fractions (rows sum to 1) instead of amounts as written.
     """
     parsed = parse_compositions(X, on_error=on_error)
+    out, parsed = element_matrix(parsed, elements, on_error, normalize)
+    warn_failed_rows(parsed, "to_element_matrix")
+    return out
+
+
+def element_matrix(
+    parsed: ParsedCompositions, elements: Sequence[str], on_error: str, normalize: bool = True
+) -> tuple[np.ndarray, ParsedCompositions]:
+    """:func:`to_element_matrix` of already parsed compositions: ``(matrix, parsed)``, the
+    latter restricted to ``elements`` (rows with another element failed)."""
     col = np.full(len(SYMBOLS), -1, dtype=np.int64)
     col[[_Z_INDEX[s] for s in elements]] = np.arange(len(elements))
     parsed = parsed.restrict_to(col >= 0, f"this element set ({len(elements)} elements)", on_error)
@@ -651,8 +662,7 @@ def to_element_matrix(
     vals = parsed.fraction if normalize else parsed.amount
     out[parsed.row, col[parsed.z]] = vals
     out[~parsed.valid] = np.nan
-    warn_failed_rows(parsed, "to_element_matrix")
-    return out
+    return out, parsed
 
 
 def _format_amount(x: float) -> str:

@@ -12,6 +12,7 @@ from pymatgen.core import Composition, Lattice, Species, Structure
 from skcromel.exceptions import CompositionError
 from skcromel.parsing import (
     HYDROGEN_ISOTOPES,
+    element_matrix,
     parse_compositions,
     parse_formula,
     reduced_formulas,
@@ -349,3 +350,18 @@ def test_reduced_formulas_nan_policy():
     with pytest.warns(UserWarning):
         got = reduced_formulas(["NaCl", "Xx"], on_error="nan")
     assert got[0] == "ClNa" and got[1] is None
+
+
+def test_element_matrix_of_parsed_compositions_is_to_element_matrix():
+    X = ["Fe2O3", "NaCl", "PuO2", "oops(", "Fe0.5Na0.5"]
+    elements = ["Fe", "O", "Na", "Cl"]
+    parsed = parse_compositions(X, on_error="nan")
+    for normalize in (True, False):
+        with pytest.warns(UserWarning, match="could not be featurized"):
+            expected = to_element_matrix(X, elements, on_error="nan", normalize=normalize)
+        M, restricted = element_matrix(parsed, elements, "nan", normalize)
+        np.testing.assert_array_equal(M, expected)
+        assert restricted.valid.tolist() == [True, True, False, False, True]
+    with pytest.raises(CompositionError, match="not supported") as info:
+        element_matrix(parse_compositions(X[:3]), elements, "raise")
+    assert info.value.row == 2

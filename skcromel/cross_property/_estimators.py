@@ -24,7 +24,7 @@ from ..elements import ELEMNET_ELEMENTS
 from ..featurizers._base import composition_input_tags, validate_compositions
 from ..nn import MLP, TorchRegressor, elemnet
 from ..nn._networks import _layer_index
-from ..parsing import as_composition_array, to_element_matrix
+from ..parsing import as_composition_array, element_matrix, to_element_matrix
 from ..registry import load_pretrained
 
 __all__ = [
@@ -296,7 +296,16 @@ class CrossPropertyFeaturizer(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Activations, float64 array of shape (n_samples, n_features_out_)."""
         check_is_fitted(self, "module_")
-        frac = _checked_fractions(self, X, reset=False, on_error=self.on_error)
+        return self._activations(_checked_fractions(self, X, reset=False, on_error=self.on_error))
+
+    def _featurize(self, parsed) -> np.ndarray:
+        """:meth:`transform` of already parsed compositions
+        (:class:`~skcromel.parsing.ParsedCompositions`)."""
+        check_is_fitted(self, "module_")
+        return self._activations(element_matrix(parsed, ELEMNET_ELEMENTS, self.on_error)[0])
+
+    def _activations(self, frac: np.ndarray) -> np.ndarray:
+        """Features of rows of ElemNet fractions (NaN rows give NaN features)."""
         out = np.full((frac.shape[0], self.n_features_out_), np.nan)
         ok = ~np.isnan(frac).any(axis=1)
         rows = np.flatnonzero(ok)

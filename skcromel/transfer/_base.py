@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..featurizers._base import composition_input_tags
 from ..matching import near_duplicate_groups
-from ._ensemble import bootstrap_bags, fit_member
+from ._ensemble import bootstrap_bags, fit_member, member_bins
 from ._features import TransferFeatures
 from ._selection import select_sources
 
@@ -30,10 +30,10 @@ AUTO_SOURCES = (
 )
 
 #: Rows featurized and predicted at a time by ``predict``, ``predict_interval`` and
-#: ``predict_proba``: the feature table stays about 10 MB whatever the input's size; measured
-#: fastest of 1,024 to 20,000 rows with ``benchmarks/speed/transfer.py`` (large tables cost
-#: fresh memory on every call). Results do not depend on it.
-PREDICT_BATCH_ROWS = 4096
+#: ``predict_proba``: the feature table stays about 20 MB (at 300 columns) whatever the input's
+#: size; measured fastest of 2,048 to 16,384 rows with ``benchmarks/speed/transfer.py`` (larger
+#: tables cost fresh memory on every call). Results do not depend on it.
+PREDICT_BATCH_ROWS = 8192
 
 
 def default_sources() -> list[str]:
@@ -143,6 +143,27 @@ class _TransferBase(BaseEstimator):
         )
         oob = np.column_stack([o for _, o in bags])
         return members, oob
+
+    def _index_members(self):
+        """The binning tables of the fitted members (``estimators_``, ``classifiers_``), used by
+        every prediction; derived from the members, so not pickled but rebuilt on loading."""
+        self._bins = {
+            name: member_bins(getattr(self, name, None) or [])
+            for name in ("estimators_", "classifiers_")
+        }
+
+    def _member_bins(self, name: str):
+        return getattr(self, "_bins", {}).get(name)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: object.__getstate__ gives __dict__ itself
+        state.pop("_bins", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if hasattr(self, "estimators_"):
+            self._index_members()
 
     def _transform(self, X):
         check_is_fitted(self, "features_")

@@ -120,6 +120,7 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         )
         Z = F[:, self.columns_]
         self.estimators_, oob = self._fit_members(self._classifier(), Z, yi, groups)
+        self._index_members()
         P = self._member_proba(Z)  # (n, B, k)
         with np.errstate(invalid="ignore"):
             num = np.where(oob[:, :, None], P, 0.0).sum(axis=1)
@@ -130,7 +131,8 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
     def _member_proba(self, Z) -> np.ndarray:
         k = len(self.classes_)
         out = np.zeros((len(Z), len(self.estimators_), k))
-        for b, (est, proba) in enumerate(zip(self.estimators_, member_probas(self.estimators_, Z))):
+        probas = member_probas(self.estimators_, Z, self._member_bins("estimators_"))
+        for b, (est, proba) in enumerate(zip(self.estimators_, probas)):
             # a member whose bootstrap sample missed a class gives it probability 0
             out[:, b, est.classes_] = proba
         return out

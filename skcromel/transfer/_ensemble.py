@@ -50,42 +50,70 @@ def _supports_binned(est, n_features: int) -> bool:
     )
 
 
-class _SharedBins:
-    """The feature table binned for several members at once.
+class MemberBins:
+    """The binning of several fitted members, built once (at fit) and applied to any table.
 
     Each member bins a feature by its own thresholds (bin = number of thresholds strictly
     below the value, NaN to the missing-value bin: scikit-learn's rule). The value's rank among
-    the union of all members' thresholds is computed once per feature; a member's bin is then a
-    look-up of that rank (its thresholds are a subset of the union), so binning costs one
-    binary search per value for all members together instead of one per member.
+    the union of all members' thresholds is computed once per feature; every member's bin is
+    then a look-up of that rank in a table built here (a member's thresholds are a subset of the
+    union), so binning costs one binary search per value for all members together, and the
+    tables are not rebuilt at every prediction.
+
+    Parameters
+    ----------
+    estimators : list of fitted histogram gradient-boosting models (see ``_supports_binned``)
     """
 
-    def __init__(self, mappers, Z: np.ndarray):
-        n_samples, n_features = Z.shape
+    def __init__(self, estimators):
+        mappers = [est._bin_mapper for est in estimators]
+        self.n_features = len(mappers[0].bin_thresholds_)
         self.union = [
             np.unique(np.concatenate([m.bin_thresholds_[j] for m in mappers]))
-            for j in range(n_features)
+            for j in range(self.n_features)
         ]
-        # ranks as 16-bit rows (a union holds at most n_members * 255 thresholds), one column of
-        # Z at a time: no transposed copy of the whole float table
-        dtype = np.uint16 if max(map(len, self.union), default=0) < 2**16 else np.intp
-        self.rank = np.empty((n_features, n_samples), dtype=dtype)
-        self.missing = []  # per feature: the rows holding NaN
+        # tables[j][b, r]: member b's bin of a value with r union thresholds below it
+        self.tables = []
         for j, union in enumerate(self.union):
-            column = Z[:, j]
-            self.rank[j] = np.searchsorted(union, column, side="left")
-            self.missing.append(np.flatnonzero(np.isnan(column)))
+            table = np.zeros((len(mappers), len(union) + 1), dtype=np.uint8)
+            for b, m in enumerate(mappers):
+                table[b, 1:] = np.searchsorted(m.bin_thresholds_[j], union, side="right")
+            self.tables.append(table)
+        self.missing_bins = np.array([m.missing_values_bin_idx_ for m in mappers], dtype=np.uint8)
 
-    def binned(self, mapper) -> np.ndarray:
-        """(n_samples, n_features) uint8 bins of one member, column-major."""
-        out = np.empty(self.rank.shape, dtype=np.uint8)
+    def ranks(self, Z: np.ndarray):
+        """``(rank, missing)``: every value's rank among the union thresholds of its feature,
+        (n_features, n_samples), and per feature the rows holding NaN."""
+        dtype = np.uint16 if max(map(len, self.union), default=0) < 2**16 else np.intp
+        rank = np.empty((self.n_features, Z.shape[0]), dtype=dtype)
+        missing = []
         for j, union in enumerate(self.union):
-            table = np.empty(len(union) + 1, dtype=np.uint8)
-            table[0] = 0
-            table[1:] = np.searchsorted(mapper.bin_thresholds_[j], union, side="right")
-            np.take(table, self.rank[j], out=out[j])
-            out[j, self.missing[j]] = mapper.missing_values_bin_idx_
-        return out.T
+            column = Z[:, j]  # one column at a time: no transposed copy of the float table
+            rank[j] = np.searchsorted(union, column, side="left")
+            missing.append(np.flatnonzero(np.isnan(column)))
+        return rank, missing
+
+    def binned(self, Z: np.ndarray):
+        """Yield every member's (n_samples, n_features) uint8 bins of ``Z`` in turn (one
+        buffer, rewritten for each member: use each table before taking the next)."""
+        rank, missing = self.ranks(Z)
+        out = np.empty(rank.shape, dtype=np.uint8)
+        for b, missing_bin in enumerate(self.missing_bins):
+            for j, table in enumerate(self.tables):
+                np.take(table[b], rank[j], out=out[j])
+                out[j, missing[j]] = missing_bin
+            yield out.T
+
+
+def member_bins(estimators) -> MemberBins | None:
+    """:class:`MemberBins` of ``estimators``, or None where one of them cannot walk binned
+    features (then every member predicts with its own ``predict``)."""
+    if not estimators:
+        return None
+    n_features = getattr(estimators[0], "n_features_in_", None)
+    if not all(_supports_binned(est, n_features) for est in estimators):
+        return None
+    return MemberBins(estimators)
 
 
 def _binned_raw(est, binned: np.ndarray) -> np.ndarray:
@@ -106,40 +134,43 @@ def _binned_raw(est, binned: np.ndarray) -> np.ndarray:
     return raw
 
 
-def _raw_outputs(estimators, Z: np.ndarray):
+def _raw_outputs(estimators, Z: np.ndarray, bins: MemberBins | None = None):
     """Yield ``(est, raw)`` per member: raw predictions from shared binned features where every
-    member allows it, else ``raw=None`` (the caller uses the member's own ``predict``)."""
+    member allows it, else ``raw=None`` (the caller uses the member's own ``predict``).
+    ``bins``: the members' :class:`MemberBins`, when built beforehand."""
     Z = np.asarray(Z, dtype=np.float64)
-    if not all(_supports_binned(est, Z.shape[1]) for est in estimators):
+    if bins is None or bins.n_features != Z.shape[1]:
+        bins = member_bins(estimators) if estimators else None
+    if bins is None or bins.n_features != Z.shape[1]:
         for est in estimators:
             yield est, None
         return
-    bins = _SharedBins([est._bin_mapper for est in estimators], Z)
-    for est in estimators:
-        yield est, _binned_raw(est, bins.binned(est._bin_mapper))
+    for est, binned in zip(estimators, bins.binned(Z)):
+        yield est, _binned_raw(est, binned)
 
 
-def member_predictions(estimators, Z: np.ndarray) -> np.ndarray:
+def member_predictions(estimators, Z: np.ndarray, bins: MemberBins | None = None) -> np.ndarray:
     """``predict(Z)`` of every histogram gradient-boosting regressor in ``estimators``, shape
-    (n_samples, n_members): the same numbers, trees walked on binned features."""
+    (n_samples, n_members): the same numbers, trees walked on binned features (``bins``: the
+    members' :class:`MemberBins`, built here when not given)."""
     return np.column_stack(
         [
             est.predict(Z) if raw is None else est._loss.link.inverse(raw.ravel())
-            for est, raw in _raw_outputs(estimators, Z)
+            for est, raw in _raw_outputs(estimators, Z, bins)
         ]
     )
 
 
-def member_probas(classifiers, Z: np.ndarray) -> list[np.ndarray]:
+def member_probas(classifiers, Z: np.ndarray, bins: MemberBins | None = None) -> list[np.ndarray]:
     """``predict_proba(Z)`` of every histogram gradient-boosting classifier in ``classifiers``
     (the same numbers, trees walked on binned features)."""
     return [
         est.predict_proba(Z) if raw is None else est._loss.predict_proba(raw)
-        for est, raw in _raw_outputs(classifiers, Z)
+        for est, raw in _raw_outputs(classifiers, Z, bins)
     ]
 
 
-def member_probabilities(classifiers, Z: np.ndarray) -> np.ndarray:
+def member_probabilities(classifiers, Z: np.ndarray, bins: MemberBins | None = None) -> np.ndarray:
     """P(class 1) of every binary classifier in ``classifiers``: shape (n_samples, n_members)."""
-    probas = member_probas(classifiers, Z)
+    probas = member_probas(classifiers, Z, bins)
     return np.column_stack([p[:, list(c.classes_).index(1)] for c, p in zip(classifiers, probas)])

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.pipeline import FeatureUnion
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import SkcromelWarning
@@ -71,6 +72,24 @@ def _source_featurizer(name: str):
     from ..cross_property import CrossPropertyFeaturizer
 
     return CrossPropertyFeaturizer(source=name, layer=(-1, "output"), on_error="nan")
+
+
+def _feature_parts(featurizer, values: np.ndarray, parsed):
+    """Yield ``(start, part)``: the columns of ``featurizer.transform(values)`` from ``start``
+    on, from the compositions parsed once for every block. skcromel's composition featurizers
+    and ElemNet sources take parsed compositions (``_featurize``), a ``FeatureUnion`` of them
+    gives its parts one by one (no stacked copy), any other featurizer parses ``values``."""
+    parts = [featurizer]
+    if isinstance(featurizer, FeatureUnion) and featurizer.transformer_weights is None:
+        parts = [t for _, t in featurizer.transformer_list]
+    if not all(hasattr(t, "_featurize") for t in parts):
+        yield 0, np.asarray(featurizer.transform(values), dtype=np.float64)
+        return
+    start = 0
+    for t in parts:
+        part = np.asarray(t._featurize(parsed), dtype=np.float64)
+        yield start, part
+        start += part.shape[1]
 
 
 def _as_slice(index: np.ndarray):
@@ -285,6 +304,7 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         # the blocks cover every column: only rows that did not parse need filling
         out = np.empty((len(values), len(columns)), order="F")
         out[~valid] = np.nan
+        parsed = None  # the valid rows parsed once, for every block that needs it
         with warnings.catch_warnings():
             # unsupported elements -> NaN blocks by design; the rows are valid compositions
             warnings.simplefilter("ignore", SkcromelWarning)
@@ -299,12 +319,18 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                     continue
                 if not len(rows):
                     continue
-                values_block = np.asarray(featurizer.transform(values[rows]), dtype=np.float64)
-                values_block = values_block[:, _as_slice(columns[take] - block.start)]
-                if every_row:
-                    out[:, _as_slice(take)] = values_block
-                else:
-                    out[np.ix_(rows, take)] = values_block
+                if parsed is None:
+                    parsed = parse_compositions(values[rows], on_error="nan")
+                local = columns[take] - block.start  # columns wanted, within the block
+                for start, part in _feature_parts(featurizer, values[rows], parsed):
+                    inside = (local >= start) & (local < start + part.shape[1])
+                    if not inside.any():
+                        continue
+                    part = part[:, _as_slice(local[inside] - start)]
+                    if every_row:
+                        out[:, _as_slice(take[inside])] = part
+                    else:
+                        out[np.ix_(rows, take[inside])] = part
         return out, valid
 
     def get_feature_names_out(self, input_features=None):

@@ -270,6 +270,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         else:
             self.estimators_, oob = self._fit_members(self._regressor(), Z, y, groups)
             self.classifiers_ = None
+        self._index_members()
         self._calibrate(Z, y, oob)
         self._fit_networks(X, y, groups)
         self.y_min_ = float(y.min())
@@ -314,10 +315,10 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     def _member_outputs(self, Z):
         """Regressor outputs ``R`` and, with a hurdle, P(non-zero) ``P`` of every member,
         each of shape (n_samples, n_estimators)."""
-        R = member_predictions(self.estimators_, Z)
+        R = member_predictions(self.estimators_, Z, self._member_bins("estimators_"))
         if not self.hurdle_:
             return R, None
-        return R, member_probabilities(self.classifiers_, Z)
+        return R, member_probabilities(self.classifiers_, Z, self._member_bins("classifiers_"))
 
     @staticmethod
     def _combine(R, P) -> np.ndarray:

@@ -8,6 +8,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostin
 
 from skcromel.transfer._ensemble import (
     _supports_binned,
+    member_bins,
     member_predictions,
     member_probabilities,
     member_probas,
@@ -83,3 +84,20 @@ def test_categorical_or_unknown_models_fall_back_to_their_own_predict(data):
             return np.full(len(Z), 1.5)
 
     np.testing.assert_array_equal(member_predictions([Plain()], X_new)[:, 0], 1.5)
+
+
+def test_binning_tables_built_once_serve_every_table(data):
+    X, X_new, y = data
+    members = [
+        HistGradientBoostingRegressor(max_iter=20, random_state=s).fit(X[s::2], y[s::2])
+        for s in range(2)
+    ]
+    bins = member_bins(members)
+    for m, binned in zip(members, bins.binned(X_new), strict=True):  # scikit-learn's own bins
+        np.testing.assert_array_equal(binned, m._bin_mapper.transform(X_new))
+    expected = np.column_stack([m.predict(X_new) for m in members])
+    np.testing.assert_array_equal(member_predictions(members, X_new, bins), expected)
+    # tables of another width (a stale or foreign cache) are not used
+    other = member_bins([HistGradientBoostingRegressor(max_iter=5).fit(X[:, :4], y)])
+    np.testing.assert_array_equal(member_predictions(members, X_new, other), expected)
+    assert member_bins([]) is None
