@@ -67,6 +67,7 @@ class MemberBins:
 
     def __init__(self, estimators):
         mappers = [est._bin_mapper for est in estimators]
+        self.members = tuple(map(id, estimators))  # the fitted objects these tables belong to
         self.n_features = len(mappers[0].bin_thresholds_)
         self.union = [
             np.unique(np.concatenate([m.bin_thresholds_[j] for m in mappers]))
@@ -80,6 +81,10 @@ class MemberBins:
                 table[b, 1:] = np.searchsorted(m.bin_thresholds_[j], union, side="right")
             self.tables.append(table)
         self.missing_bins = np.array([m.missing_values_bin_idx_ for m in mappers], dtype=np.uint8)
+
+    def serves(self, estimators, Z: np.ndarray) -> bool:
+        """Whether these tables belong to ``estimators`` (the same objects) and fit ``Z``."""
+        return self.members == tuple(map(id, estimators)) and self.n_features == Z.shape[1]
 
     def ranks(self, Z: np.ndarray):
         """``(rank, missing)``: every value's rank among the union thresholds of its feature,
@@ -139,9 +144,9 @@ def _raw_outputs(estimators, Z: np.ndarray, bins: MemberBins | None = None):
     member allows it, else ``raw=None`` (the caller uses the member's own ``predict``).
     ``bins``: the members' :class:`MemberBins`, when built beforehand."""
     Z = np.asarray(Z, dtype=np.float64)
-    if bins is None or bins.n_features != Z.shape[1]:
-        bins = member_bins(estimators) if estimators else None
-    if bins is None or bins.n_features != Z.shape[1]:
+    if bins is None or not bins.serves(estimators, Z):  # not given, or another model's
+        bins = member_bins(estimators)
+    if bins is None or not bins.serves(estimators, Z):
         for est in estimators:
             yield est, None
         return

@@ -97,7 +97,8 @@ def test_binning_tables_built_once_serve_every_table(data):
         np.testing.assert_array_equal(binned, m._bin_mapper.transform(X_new))
     expected = np.column_stack([m.predict(X_new) for m in members])
     np.testing.assert_array_equal(member_predictions(members, X_new, bins), expected)
-    # tables of another width (a stale or foreign cache) are not used
-    other = member_bins([HistGradientBoostingRegressor(max_iter=5).fit(X[:, :4], y)])
-    np.testing.assert_array_equal(member_predictions(members, X_new, other), expected)
+    # tables of other members (a stale or foreign cache) are not used
+    for other in (members[::-1], [HistGradientBoostingRegressor(max_iter=5).fit(X[:, :4], y)]):
+        stale = member_bins(other)
+        np.testing.assert_array_equal(member_predictions(members, X_new, stale), expected)
     assert member_bins([]) is None
