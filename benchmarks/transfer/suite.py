@@ -8,7 +8,8 @@ Runs the benchmark runner (resumable fold cache under ``--out``) for:
 * ``matbench``: matbench_expt_gap (and, with the classifier, matbench_expt_is_metal) on the
   official folds;
 * ``crossprop``: CrossPropertyTL's experimental ΔH and band gap on the paper's train/test files;
-* ``classification``: matbench_expt_is_metal, grouped folds.
+* ``classification`` (``TransferClassifier``): matbench_expt_is_metal and matbench_glass
+  (metallic-glass formation), grouped folds; ``classification-matbench``: their official folds.
 
 Every model is fitted inside each training fold (``TransferRegressor(sources="auto")`` chooses its
 sources there: nested by construction); every default was fixed before these runs. Reports (MAE
@@ -40,8 +41,8 @@ PARTS = {
         "crossprop",
         MODELS + INTERVALS,
     ),
-    "classification": (["matbench_expt_is_metal"], "grouped-kfold", MODELS),
-    "classification-matbench": (["matbench_expt_is_metal"], "matbench", MODELS),
+    "classification": (["matbench_expt_is_metal", "matbench_glass"], "grouped-kfold", MODELS),
+    "classification-matbench": (["matbench_expt_is_metal", "matbench_glass"], "matbench", MODELS),
 }
 
 

@@ -199,9 +199,27 @@ def markdown_table(summary: pd.DataFrame, digits: int = 3) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _row_errors(predictions: pd.DataFrame) -> pd.DataFrame:
-    """Per (dataset, protocol, model, row): absolute error averaged over seeds, and the group."""
-    df = predictions.assign(abs_error=(predictions["y_pred"] - predictions["y_true"]).abs())
+#: Per-row losses :func:`compound_bootstrap` averages, and the name of their mean.
+_LOSSES = {
+    "absolute_error": "mae",  # |y_pred - y_true|
+    "error_rate": "error_rate",  # classification: y_pred != y_true (1 - accuracy)
+    "brier": "brier",  # binary classification: (y_score - y_true)^2, y_score = P(class 1)
+}
+
+
+def _row_errors(predictions: pd.DataFrame, loss: str = "absolute_error") -> pd.DataFrame:
+    """Per (dataset, protocol, model, row): the loss averaged over seeds, and the group."""
+    if loss == "absolute_error":
+        value = (predictions["y_pred"] - predictions["y_true"]).abs()
+    elif loss == "error_rate":
+        value = (predictions["y_pred"] != predictions["y_true"]).astype(np.float64)
+    elif loss == "brier":
+        if "y_score" not in predictions:
+            raise ValueError("loss='brier' needs the y_score column (P(class 1))")
+        value = (predictions["y_score"] - predictions["y_true"]) ** 2
+    else:
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
+    df = predictions.assign(abs_error=value)
     keys = ["dataset", "protocol", "model", "row"]
     agg = {"abs_error": "mean"}
     if "group" in df:
@@ -216,8 +234,10 @@ def compound_bootstrap(
     n_boot: int = 2000,
     confidence: float = 0.95,
     random_state: int = 0,
+    loss: str = "absolute_error",
 ) -> pd.DataFrame:
-    """MAE with a bootstrap confidence interval over compounds, and paired differences.
+    """MAE (or another mean loss) with a bootstrap confidence interval over compounds, and
+    paired differences.
 
     For every (dataset, protocol, model): the absolute error of each test row is averaged over
     the seeds (every row is tested once per seed), then **compounds** (the ``group`` column:
@@ -226,15 +246,21 @@ def compound_bootstrap(
     reference's is computed on the *same* resamples (paired) and judged: ``better`` / ``worse``
     when the interval of the difference excludes zero, else ``tie``.
 
+    ``loss``: ``"absolute_error"`` (MAE), or for classifiers
+    ``"error_rate"`` (share of wrong labels) or ``"brier"`` (squared error of the predicted
+    probability of class 1, the ``y_score`` column). The columns are then named after it
+    (``error_rate``, ``error_rate_low``, ... instead of ``mae``, ...); lower is better for all.
+
     Returns
     -------
     pandas.DataFrame
         Columns ``dataset, protocol, model, n_rows, n_compounds, mae, mae_low, mae_high`` and,
         with a reference, ``diff, diff_low, diff_high, relative_diff, verdict``.
     """
+    name = _LOSSES.get(loss, loss)
     rows = []
     tail = (1 - confidence) / 2
-    errors = _row_errors(predictions)
+    errors = _row_errors(predictions, loss)
     for (ds, protocol), sub in errors.groupby(["dataset", "protocol"], sort=False):
         wide = sub.pivot(index="row", columns="model", values="abs_error")
         models = [m for m in dict.fromkeys(sub["model"]) if wide[m].notna().all()]
@@ -260,7 +286,8 @@ def compound_bootstrap(
         for i, m in enumerate(models):
             row = {
                 "dataset": ds, "protocol": protocol, "model": m, "n_rows": int(count.sum()),
-                "n_compounds": int(n_groups), "mae": mae[i], "mae_low": lo[i], "mae_high": hi[i],
+                "n_compounds": int(n_groups), name: mae[i], f"{name}_low": lo[i],
+                f"{name}_high": hi[i],
             }  # fmt: skip
             if ref is not None and i != ref:
                 d = boot[:, i] - boot[:, ref]

@@ -161,6 +161,12 @@ _BIB_MDF = """@misc{schultz_mdf_dmref_glasses,
   howpublished = {https://github.com/leschultz/Molecular-Dynamic-Characteristic-Temperatures-for-Predicting-Metallic-Glass-Forming-Ability},
   year = {2021}
 }"""
+_BIB_KAWAZOE = """@book{kawazoe1997nonequilibrium,
+  editor = {Kawazoe, Yoshiyuki and Yu, Jing-Zhi and Tsai, An-Pang and Masumoto, Tsuyoshi},
+  title = {Nonequilibrium Phase Diagrams of Ternary Amorphous Alloys},
+  series = {Landolt-Börnstein -- Group III Condensed Matter}, volume = {37A},
+  publisher = {Springer}, year = {1997}
+}"""
 _BIB_KINGSBURY = """@article{wang2021framework,
   author = {Wang, Amanda and Kingsbury, Ryan and McDermott, Matthew and Horton, Matthew and
             Jain, Anubhav and Ong, Shyue Ping and Dwaraknath, Shyam and Persson, Kristin A.},
@@ -546,7 +552,7 @@ def _matbench_others() -> list[DatasetInfo]:
             "1 = glass former, 0 = not",
             "classification",
             5680,
-            "",
+            _BIB_KAWAZOE,
         ),
     ]
     out = []

@@ -74,3 +74,31 @@ def test_page_from_several_runs(summary, tmp_path):
     direct = next(line for line in external.splitlines() if "against `roost`" in line)
     assert direct.rstrip(".").endswith("better")  # TransferRegressor paired against Roost
     assert "MODNet" in text  # what was not run says why
+
+
+def test_classification_section_pairs_losses_over_compounds(summary, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 200
+    y = rng.integers(0, 2, size=n).astype(float)
+    frames = []
+    for model, noise in (("hgb_magpie_full", 0.45), ("transfer", 0.2), ("transfer_nosource", 0.2)):
+        score = np.clip(y + rng.normal(scale=noise, size=n), 0, 1)
+        frames.append(pd.DataFrame({
+            "row": np.arange(n), "y_true": y, "y_pred": (score > 0.5) * 1.0, "y_score": score,
+            "model": model, "dataset": "matbench_glass", "protocol": "grouped-kfold", "seed": 0,
+            "fold": np.arange(n) % 5, "group": np.arange(n) // 2,
+        }))  # fmt: skip
+    preds = pd.concat(frames, ignore_index=True)
+    part = tmp_path / "classification"
+    part.mkdir()
+    preds.to_csv(part / "predictions_grouped-kfold.aaaa.csv", index=False)
+    folds = _folds(preds).assign(roc_auc=0.9)
+    folds.to_csv(part / "results_grouped-kfold.aaaa.csv", index=False)
+    lines = summary.classification_section(tmp_path)
+    text = "\n".join(lines)
+    assert "## Classification, 5 folds grouped by near-duplicate compound" in text
+    row = next(line for line in lines if line.startswith("| matbench_glass | 100 | transfer |"))
+    cells = [c.strip() for c in row.split("|")[1:-1]]
+    assert cells[4].endswith("better") and cells[6].endswith("better")  # error rate, Brier
+    assert cells[7] == "0.9000 ± 0.0000"
+    assert "matbench_glass: error rate" in text and "tie" in text.split("ablation")[1]
