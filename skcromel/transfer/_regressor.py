@@ -9,6 +9,7 @@ from sklearn.base import RegressorMixin
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ..exceptions import SkcromelWarning
 from ._base import _TransferBase
 from ._ensemble import member_predictions, member_probabilities
 from ._networks import blend_predictions, fit_network_blend
@@ -402,8 +403,22 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         return out
 
     def interval_half_width(self, alpha=0.1) -> float:
-        """The half width ``q`` of the intervals at miscoverage ``alpha`` (target units)."""
+        """The half width ``q`` of the intervals at miscoverage ``alpha`` (target units).
+
+        Infinite, with a warning, when there are too few calibration residuals for ``alpha``
+        (fewer than ``(1 - alpha) / alpha``: 9 at ``alpha=0.1``): no finite interval then has
+        the guaranteed coverage."""
         check_is_fitted(self, "oob_residuals_")
         res = self.oob_residuals_
         k = int(np.ceil((len(res) + 1) * (1 - float(alpha))))
-        return float(res[k - 1]) if 0 < k <= len(res) else float("inf")
+        if 0 < k <= len(res):
+            return float(res[k - 1])
+        need = int(np.ceil((1 - float(alpha)) / float(alpha) - 1e-9))
+        warnings.warn(
+            f"{len(res)} calibration residual(s) (training rows with an out-of-bag prediction) "
+            f"are too few for alpha={alpha}: at least {need} are needed, so the interval is "
+            "infinite. Fit on more compounds or use a larger alpha",
+            SkcromelWarning,
+            stacklevel=2,
+        )
+        return float("inf")

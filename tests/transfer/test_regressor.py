@@ -7,6 +7,7 @@ depend on which sources a future zoo ships.
 from __future__ import annotations
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from sklearn.pipeline import Pipeline
 
 from skcromel import TransferClassifier, TransferFeatures, TransferRegressor
 from skcromel.datasets import load_kingsbury
-from skcromel.exceptions import CompositionError
+from skcromel.exceptions import CompositionError, SkcromelWarning
 from skcromel.model_selection import FormulaGroupKFold
 
 SOURCE = "elemnet-small-mp-eform"
@@ -243,3 +244,15 @@ def test_network_members_refuse_extra_columns_and_tiny_holdouts(kingsbury, quick
         TransferRegressor(sources=None, networks=[SOURCE], network_holdout=0.01, **FAST).fit(
             X[:60], y[:60]
         )
+
+
+def test_too_few_calibration_rows_give_an_infinite_interval_with_a_warning(kingsbury):
+    X, y = kingsbury
+    model = TransferRegressor(sources=None, **FAST).fit(X[:8], y[:8])
+    assert len(model.oob_residuals_) < 9  # 9 are needed at alpha = 0.1
+    with pytest.warns(SkcromelWarning, match="too few for alpha=0.1: at least 9"):
+        interval = model.predict_interval(X[:2], alpha=0.1)
+    assert np.isinf(interval).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(model.predict_interval(X[:2], alpha=0.5)).all()  # needs 1
