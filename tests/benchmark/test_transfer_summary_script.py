@@ -92,7 +92,7 @@ def test_classification_section_pairs_losses_over_compounds(summary, tmp_path):
     part = tmp_path / "classification"
     part.mkdir()
     preds.to_csv(part / "predictions_grouped-kfold.aaaa.csv", index=False)
-    folds = _folds(preds).assign(roc_auc=0.9)
+    folds = _folds(preds).assign(roc_auc=0.9, roc_auc_labels=0.8)
     folds.to_csv(part / "results_grouped-kfold.aaaa.csv", index=False)
     lines = summary.classification_section(tmp_path)
     text = "\n".join(lines)
@@ -100,5 +100,5 @@ def test_classification_section_pairs_losses_over_compounds(summary, tmp_path):
     row = next(line for line in lines if line.startswith("| matbench_glass | 100 | transfer |"))
     cells = [c.strip() for c in row.split("|")[1:-1]]
     assert cells[4].endswith("better") and cells[6].endswith("better")  # error rate, Brier
-    assert cells[7] == "0.9000 ± 0.0000"
+    assert cells[7] == "0.9000 ± 0.0000" and cells[8] == "0.8000 ± 0.0000"
     assert "matbench_glass: error rate" in text and "tie" in text.split("ablation")[1]
