@@ -82,9 +82,12 @@ def _ci(v, lo, hi, d=3) -> str:
     return "–" if pd.isna(v) else f"{v:.{d}g} [{lo:.{d}g}, {hi:.{d}g}]"
 
 
-def _pct(r) -> str:
-    return f"{100 * r.relative_diff:+.1f} % [{100 * r.diff_low / (r.mae - r.diff):+.1f}, " \
-        f"{100 * r.diff_high / (r.mae - r.diff):+.1f}]"  # fmt: skip
+def _pct(r, name: str = "mae") -> str:
+    """The relative difference and its interval, of a :func:`compound_bootstrap` row whose mean
+    loss is the column ``name``."""
+    base = getattr(r, name) - r.diff
+    return f"{100 * r.relative_diff:+.1f} % [{100 * r.diff_low / base:+.1f}, " \
+        f"{100 * r.diff_high / base:+.1f}]"  # fmt: skip
 
 
 def _row(table: pd.DataFrame, model: str) -> SimpleNamespace:
@@ -396,12 +399,6 @@ CLASSIFICATION_PARTS = (
 _CLASSIFICATION_LOSSES = (("error_rate", "error rate"), ("brier", "Brier score"))
 
 
-def _pct_loss(r, name: str) -> str:
-    base = getattr(r, name) - r.diff
-    return (f"{100 * r.relative_diff:+.1f} % [{100 * r.diff_low / base:+.1f}, "
-            f"{100 * r.diff_high / base:+.1f}], {r.verdict}")  # fmt: skip
-
-
 def classification_section(out: Path) -> list[str]:
     """``TransferClassifier`` against HGB (and its ablation): error rate and Brier score with
     95 % intervals over compounds, paired differences; ROC-AUC per fold for reference."""
@@ -445,7 +442,7 @@ def classification_section(out: Path) -> list[str]:
                     r = _row(tables[loss], m)
                     low, high = getattr(r, f"{loss}_low"), getattr(r, f"{loss}_high")
                     cells.append(_ci(getattr(r, loss), low, high, 3))
-                    cells.append("reference" if m == BAR else _pct_loss(r, loss))
+                    cells.append("reference" if m == BAR else f"{_pct(r, loss)}, {r.verdict}")
                 compounds = int(tables["error_rate"].loc[m, "n_compounds"])
                 aucs = []
                 for table in auc.values():
@@ -458,7 +455,8 @@ def classification_section(out: Path) -> list[str]:
                 texts = []
                 for loss, label in _CLASSIFICATION_LOSSES:
                     t = compound_bootstrap(pair, reference=ABLATION, loss=loss).set_index("model")
-                    texts.append(f"{label} {_pct_loss(_row(t, MODEL), loss)}")
+                    r = _row(t, MODEL)
+                    texts.append(f"{label} {_pct(r, loss)}, {r.verdict}")
                 ablation.append(f"{ds}: " + "; ".join(texts))
         if ablation:
             lines += ["", "Transfer credited by the ablation (`transfer` against "

@@ -219,9 +219,9 @@ def _row_errors(predictions: pd.DataFrame, loss: str = "absolute_error") -> pd.D
         value = (predictions["y_score"] - predictions["y_true"]) ** 2
     else:
         raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}")
-    df = predictions.assign(abs_error=value)
+    df = predictions.assign(loss=value)
     keys = ["dataset", "protocol", "model", "row"]
-    agg = {"abs_error": "mean"}
+    agg = {"loss": "mean"}
     if "group" in df:
         agg["group"] = "first"
     return df.groupby(keys, sort=False).agg(agg).reset_index()
@@ -262,7 +262,7 @@ def compound_bootstrap(
     tail = (1 - confidence) / 2
     errors = _row_errors(predictions, loss)
     for (ds, protocol), sub in errors.groupby(["dataset", "protocol"], sort=False):
-        wide = sub.pivot(index="row", columns="model", values="abs_error")
+        wide = sub.pivot(index="row", columns="model", values="loss")
         models = [m for m in dict.fromkeys(sub["model"]) if wide[m].notna().all()]
         if not models:
             continue

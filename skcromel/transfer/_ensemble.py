@@ -81,6 +81,9 @@ class MemberBins:
                 table[b, 1:] = np.searchsorted(m.bin_thresholds_[j], union, side="right")
             self.tables.append(table)
         self.missing_bins = np.array([m.missing_values_bin_idx_ for m in mappers], dtype=np.uint8)
+        # ranks as 16-bit integers where they fit (a union holds at most n_members * 255)
+        widest = max(map(len, self.union), default=0)
+        self.rank_dtype = np.uint16 if widest < 2**16 else np.intp
 
     def serves(self, estimators, Z: np.ndarray) -> bool:
         """Whether these tables belong to ``estimators`` (the same objects) and fit ``Z``."""
@@ -89,8 +92,7 @@ class MemberBins:
     def ranks(self, Z: np.ndarray):
         """``(rank, missing)``: every value's rank among the union thresholds of its feature,
         (n_features, n_samples), and per feature the rows holding NaN."""
-        dtype = np.uint16 if max(map(len, self.union), default=0) < 2**16 else np.intp
-        rank = np.empty((self.n_features, Z.shape[0]), dtype=dtype)
+        rank = np.empty((self.n_features, Z.shape[0]), dtype=self.rank_dtype)
         missing = []
         for j, union in enumerate(self.union):
             column = Z[:, j]  # one column at a time: no transposed copy of the float table

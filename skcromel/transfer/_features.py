@@ -304,6 +304,7 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         # the blocks cover every column: only rows that did not parse need filling
         out = np.empty((len(values), len(columns)), order="F")
         out[~valid] = np.nan
+        valid_values = values[rows]
         parsed = None  # the valid rows parsed once, for every block that needs it
         with warnings.catch_warnings():
             # unsupported elements -> NaN blocks by design; the rows are valid compositions
@@ -320,9 +321,9 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                 if not len(rows):
                     continue
                 if parsed is None:
-                    parsed = parse_compositions(values[rows], on_error="nan")
+                    parsed = parse_compositions(valid_values, on_error="nan")
                 local = columns[take] - block.start  # columns wanted, within the block
-                for start, part in _feature_parts(featurizer, values[rows], parsed):
+                for start, part in _feature_parts(featurizer, valid_values, parsed):
                     inside = (local >= start) & (local < start + part.shape[1])
                     if not inside.any():
                         continue
