@@ -445,6 +445,26 @@ class ParsedCompositions:
         """Index of the first entry of every *valid* row (for ``np.ufunc.reduceat``)."""
         return self.bounds[:-1][self.valid]
 
+    def take(self, rows) -> ParsedCompositions:
+        """The compositions of ``rows`` (increasing row indices), renumbered from 0. The example
+        ``errors`` of the rows taken are kept (naming their row of the original input)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.ndim != 1 or np.any(np.diff(rows) <= 0):
+            raise ValueError("rows must be increasing row indices")
+        bounds = self.bounds
+        counts = bounds[rows + 1] - bounds[rows]
+        offsets = np.cumsum(counts) - counts  # first entry of each taken row, in the result
+        entries = np.repeat(bounds[rows] - offsets, counts) + np.arange(int(counts.sum()))
+        kept = set(rows.tolist())
+        return ParsedCompositions(
+            len(rows),
+            np.repeat(np.arange(len(rows), dtype=np.int64), counts),
+            self.z[entries],
+            self.amount[entries],
+            self.valid[rows],
+            tuple(e for e in self.errors if getattr(e, "row", None) in kept),
+        )
+
     def restrict_to(self, allowed: np.ndarray, who: str, on_error: str) -> ParsedCompositions:
         """Fail rows containing an element whose ``allowed[z]`` is False (unsupported)."""
         bad_entry = ~allowed[self.z]

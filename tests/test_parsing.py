@@ -365,3 +365,20 @@ def test_element_matrix_of_parsed_compositions_is_to_element_matrix():
     with pytest.raises(CompositionError, match="not supported") as info:
         element_matrix(parse_compositions(X[:3]), elements, "raise")
     assert info.value.row == 2
+
+
+def test_take_is_the_parse_of_the_rows_taken():
+    X = ["Fe2O3", "oops(", "NaCl", "Ba0.5Sr0.5TiO3", "K", "CuSO4·5H2O"]
+    parsed = parse_compositions(X, on_error="nan")
+    for rows in ([0, 2, 3], [1], [5], [], [0, 1, 2, 3, 4, 5], [1, 4, 5]):
+        taken = parsed.take(rows)
+        direct = parse_compositions([X[r] for r in rows], on_error="nan")
+        assert taken.n_rows == len(rows)
+        np.testing.assert_array_equal(taken.row, direct.row)
+        np.testing.assert_array_equal(taken.z, direct.z)
+        np.testing.assert_array_equal(taken.amount, direct.amount)
+        np.testing.assert_array_equal(taken.valid, direct.valid)
+        # example errors keep the row of the original input
+        assert [e.row for e in taken.errors] == ([1] if 1 in rows else [])
+    with pytest.raises(ValueError, match="increasing"):
+        parsed.take([2, 0])

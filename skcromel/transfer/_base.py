@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..featurizers._base import composition_input_tags
 from ..matching import near_duplicate_groups
-from ._ensemble import bootstrap_bags, fit_member, member_bins
+from ._ensemble import BAGGING, fit_member, member_bins
 from ._features import TransferFeatures
 from ._selection import select_sources
 
@@ -57,6 +57,8 @@ class _TransferBase(BaseEstimator):
             raise ValueError(
                 f"sources must be 'auto', a list of source names or None, got {self.sources!r}"
             )
+        if self.bagging not in BAGGING:
+            raise ValueError(f"bagging must be one of {sorted(BAGGING)}, got {self.bagging!r}")
 
     def _candidate_sources(self) -> list[str]:
         if self.sources is None:
@@ -135,7 +137,7 @@ class _TransferBase(BaseEstimator):
     def _fit_members(self, template, X, y, groups, fit_rows=None):
         """Bagged clones of ``template``; returns members and the out-of-bag masks (n, B)."""
         rng = check_random_state(self._random_base)
-        bags = list(bootstrap_bags(groups, self.n_estimators, rng))
+        bags = list(BAGGING[self.bagging](groups, self.n_estimators, rng))
         seeds = rng.randint(2**31 - 1, size=len(bags))
         weights = [w if fit_rows is None else w * fit_rows for w, _ in bags]
         members = Parallel(n_jobs=self.n_jobs, prefer="threads")(
@@ -185,7 +187,8 @@ class _TransferBase(BaseEstimator):
         parts = []
         for start in range(0, len(values), PREDICT_BATCH_ROWS):
             rows = slice(start, start + PREDICT_BATCH_ROWS)
-            table = self.features_._table(values[rows], extras[rows], parsed[rows], self.columns_)
+            batch = parsed.take(np.arange(len(values))[rows])
+            table = self.features_._table(values[rows], extras[rows], batch, self.columns_)
             parts.append(predict_batch(*self._usable(*table)))
         if isinstance(parts[0], tuple):
             return tuple(np.concatenate(p) for p in zip(*parts)), values

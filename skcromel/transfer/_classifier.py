@@ -36,8 +36,8 @@ class TransferClassifier(ClassifierMixin, _TransferBase):
 
     Parameters
     ----------
-    composition_column, composition_features, sources, n_estimators, max_iter, learning_rate, \
-max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
+    composition_column, composition_features, sources, n_estimators, bagging, max_iter, \
+learning_rate, max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         As in :class:`TransferRegressor`; with ``sources="auto"`` a source is kept when it lowers
         the inner-CV error ``1 - P(true class)`` by more than one standard error.
 
@@ -58,6 +58,7 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         composition_features=("magpie_full", "megnet16"),
         sources="auto",
         n_estimators=8,
+        bagging="bootstrap",
         max_iter=300,
         learning_rate=0.1,
         max_features=0.5,
@@ -71,6 +72,7 @@ max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         self.composition_features = composition_features
         self.sources = sources
         self.n_estimators = n_estimators
+        self.bagging = bagging
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_features = max_features

@@ -27,6 +27,28 @@ def bootstrap_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
         yield weights, weights == 0
 
 
+def kfold_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
+    """Yield ``(weights, oob)`` per bag for K-fold complements of *compounds*: the groups are
+    dealt at random into ``n_bags`` folds and bag ``k`` holds every row outside fold ``k`` once
+    (weight 1), so each member sees ``(n_bags - 1) / n_bags`` of the compounds, no row is
+    repeated, and every row is out-of-bag for exactly one member (CV+-style calibration)."""
+    _, inverse = np.unique(groups, return_inverse=True)
+    inverse = inverse.ravel()
+    n_groups = inverse.max() + 1
+    if n_groups < int(n_bags):
+        raise ValueError(
+            f"bagging='kfold' needs at least n_estimators={n_bags} compounds, got {n_groups}"
+        )
+    fold_of_group = rng.permutation(n_groups) % int(n_bags)
+    fold = fold_of_group[inverse]
+    for k in range(int(n_bags)):
+        oob = fold == k
+        yield (~oob).astype(np.float64), oob
+
+
+BAGGING = {"bootstrap": bootstrap_bags, "kfold": kfold_bags}
+
+
 def fit_member(template, X, y, weights, seed: int):
     """Fit a clone of ``template`` on the bootstrap sample: every row repeated as many times as
     its weight (draw count). Repeating rows rather than passing ``sample_weight`` keeps gradient
@@ -148,7 +170,9 @@ def _raw_outputs(estimators, Z: np.ndarray, bins: MemberBins | None = None):
     Z = np.asarray(Z, dtype=np.float64)
     if bins is None or not bins.serves(estimators, Z):  # not given, or another model's
         bins = member_bins(estimators)
-    if bins is None or not bins.serves(estimators, Z):
+        if bins is not None and bins.n_features != Z.shape[1]:
+            bins = None  # a table of another width: the members' own predict says so
+    if bins is None:
         for est in estimators:
             yield est, None
         return

@@ -236,9 +236,9 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         return out
 
     def _check_compositions(self, values):
-        """Parse once: unparsable rows raise (naming the row) or become NaN rows."""
-        parsed = parse_compositions(values, on_error=self.on_error)
-        return parsed.valid
+        """Parse once (:class:`~skcromel.parsing.ParsedCompositions`): unparsable rows raise
+        (naming the row) or are marked invalid, to become NaN rows."""
+        return parse_compositions(values, on_error=self.on_error)
 
     # ------------------------------------------------------------------ API
     def fit(self, X, y=None):
@@ -282,9 +282,11 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         return self._table(*self._checked_input(X), columns)
 
     def _checked_input(self, X):
-        """``(values, extras, parsed)`` of the whole input: unparsable rows raise, naming the
-        row (or are marked, with ``on_error="nan"``). Callers that featurize in row batches
-        check the whole input first, so that an error names the row of ``X``."""
+        """``(values, extras, parsed)`` of the whole input, ``parsed`` its
+        :class:`~skcromel.parsing.ParsedCompositions`: unparsable rows raise, naming the row (or
+        are marked invalid, with ``on_error="nan"``). Callers that featurize in row batches
+        check the whole input first, so that an error names the row of ``X``, and give each
+        batch its rows of ``parsed`` (``parsed.take``): every composition is parsed once."""
         check_is_fitted(self, "blocks_")
         values, extras = self._split_input(X, fitting=False)
         if len(values) == 0:
@@ -294,8 +296,10 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
             )
         return values, extras, self._check_compositions(values)
 
-    def _table(self, values, extras, valid, columns=None):
-        """The feature table of checked rows (see :meth:`_compute`)."""
+    def _table(self, values, extras, parsed, columns=None):
+        """The feature table of checked rows (see :meth:`_compute`); ``parsed``: their
+        :class:`~skcromel.parsing.ParsedCompositions` (from :meth:`_checked_input`)."""
+        valid = parsed.valid
         n_out = len(self.feature_names_out_)
         columns = np.arange(n_out) if columns is None else np.asarray(columns, dtype=np.intp)
         rows = np.flatnonzero(valid)
@@ -305,7 +309,8 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
         out = np.empty((len(values), len(columns)), order="F")
         out[~valid] = np.nan
         valid_values = values[rows]
-        parsed = None  # the valid rows parsed once, for every block that needs it
+        if not every_row:
+            parsed = parsed.take(rows)  # the valid rows, for every block that needs them
         with warnings.catch_warnings():
             # unsupported elements -> NaN blocks by design; the rows are valid compositions
             warnings.simplefilter("ignore", SkcromelWarning)
@@ -320,8 +325,6 @@ class TransferFeatures(TransformerMixin, BaseEstimator):
                     continue
                 if not len(rows):
                     continue
-                if parsed is None:
-                    parsed = parse_compositions(valid_values, on_error="nan")
                 local = columns[take] - block.start  # columns wanted, within the block
                 for start, part in _feature_parts(featurizer, valid_values, parsed):
                     inside = (local >= start) & (local < start + part.shape[1])

@@ -88,6 +88,11 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         Bagged members (at least 2). With 8, about 85 % of the training rows have the two or
         more out-of-bag members their calibration residual needs, and a fit on 1,000 rows stays
         within a minute on one core.
+    bagging : {"bootstrap", "kfold"}, default="bootstrap"
+        How each member's training compounds are drawn. ``"bootstrap"``: a bootstrap sample of
+        compounds (about 63 % of them, some repeated); ``"kfold"``: the complement of one of
+        ``n_estimators`` folds of compounds (``(n_estimators - 1) / n_estimators`` of them, none
+        repeated; every row is out-of-bag for exactly one member).
     max_iter : int, default=300
         Boosting iterations of each member.
     learning_rate : float, default=0.1
@@ -170,6 +175,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         composition_features=("magpie_full", "megnet16"),
         sources="auto",
         n_estimators=8,
+        bagging="bootstrap",
         max_iter=300,
         learning_rate=0.1,
         max_features=0.5,
@@ -187,6 +193,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         self.composition_features = composition_features
         self.sources = sources
         self.n_estimators = n_estimators
+        self.bagging = bagging
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_features = max_features

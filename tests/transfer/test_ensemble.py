@@ -102,3 +102,26 @@ def test_binning_tables_built_once_serve_every_table(data):
         stale = member_bins(other)
         np.testing.assert_array_equal(member_predictions(members, X_new, stale), expected)
     assert member_bins([]) is None
+
+
+def test_kfold_bags_leave_out_every_compound_exactly_once():
+    from skcromel.transfer._ensemble import bootstrap_bags, kfold_bags
+
+    groups = np.repeat(np.arange(23), np.arange(1, 24) % 4 + 1)  # 1 to 4 rows per compound
+    bags = list(kfold_bags(groups, 8, np.random.RandomState(0)))
+    assert len(bags) == 8
+    oob = np.column_stack([o for _, o in bags])
+    np.testing.assert_array_equal(oob.sum(axis=1), 1)  # each row out of exactly one bag
+    for weights, out in bags:
+        np.testing.assert_array_equal(weights, (~out).astype(float))  # no repeats
+        for g in np.unique(groups):  # a compound is in or out as a whole
+            assert len(set(out[groups == g])) == 1
+    sizes = [len(np.unique(groups[o])) for o in oob.T]
+    assert max(sizes) - min(sizes) <= 1  # folds of compounds as even as possible
+    with pytest.raises(ValueError, match="at least n_estimators=8 compounds"):
+        list(kfold_bags(np.arange(5), 8, np.random.RandomState(0)))
+    # the bootstrap draws compounds too: a compound's rows share their weight
+    for weights, out in bootstrap_bags(groups, 3, np.random.RandomState(0)):
+        for g in np.unique(groups):
+            assert len(set(weights[groups == g])) == 1
+        np.testing.assert_array_equal(out, weights == 0)

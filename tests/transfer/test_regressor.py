@@ -62,13 +62,17 @@ def test_auto_sources_are_chosen_on_training_rows_only(kingsbury):
     assert SOURCE in model.sources_
 
 
-def test_intervals_cover_new_compounds(kingsbury):
+@pytest.mark.parametrize("bagging", ["bootstrap", "kfold"])
+def test_intervals_cover_new_compounds(kingsbury, bagging):
     """Grouped CV on 300 rows: the 90 % intervals cover roughly 90 % of unseen compounds."""
     X, y = kingsbury
     inside = []
     for train, test in FormulaGroupKFold(3, random_state=0).split(X):
-        m = TransferRegressor(sources=None, n_estimators=8, max_iter=60, random_state=0)
+        m = TransferRegressor(
+            sources=None, n_estimators=8, bagging=bagging, max_iter=60, random_state=0
+        )
         iv = m.fit(X[train], y[train]).predict_interval(X[test])
+        assert np.isfinite(m.oob_prediction_).all() or bagging == "bootstrap"
         inside.append((y[test] >= iv[:, 0]) & (y[test] <= iv[:, 1]))
     coverage = np.concatenate(inside).mean()
     assert 0.8 <= coverage <= 0.99
@@ -143,6 +147,8 @@ def test_bad_input_errors(kingsbury):
         model.fit(X[:50], np.r_[y[:7], np.nan, y[8:50]])
     with pytest.raises(ValueError, match="at least 2"):
         model.fit(X[:1], y[:1])
+    with pytest.raises(ValueError, match="bagging must be one of"):
+        TransferRegressor(sources=None, bagging="jackknife", **FAST).fit(X[:50], y[:50])
     with pytest.raises(ValueError, match="0 compositions"):
         model.fit(X[:50], y[:50]).predict([])
     lenient = TransferRegressor(sources=None, on_error="nan", **FAST)
