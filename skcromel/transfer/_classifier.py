@@ -39,7 +39,9 @@ class TransferClassifier(ClassifierMixin, _TransferBase):
     composition_column, composition_features, sources, n_estimators, bagging, max_iter, \
 learning_rate, max_features, min_samples_leaf, group_tol, on_error, n_jobs, random_state
         As in :class:`TransferRegressor`; with ``sources="auto"`` a source is kept when it lowers
-        the inner-CV error ``1 - P(true class)`` by more than one standard error.
+        the inner-CV error ``1 - P(true class)`` by more than one standard error. One difference:
+        ``bagging`` defaults to ``"bootstrap"`` here (the regressor's ``"kfold"`` was chosen on
+        regression development sets; the classifier keeps the setting it was evaluated with).
 
     Attributes
     ----------

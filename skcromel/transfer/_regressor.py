@@ -56,10 +56,12 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     * any **extra numeric columns** of a DataFrame ``X``, passed through unchanged.
 
     The learner is an ensemble of ``n_estimators`` histogram gradient-boosting models, each fitted
-    on a bootstrap sample of *compounds* (near-duplicate compositions are one compound), so the
-    out-of-bag rows of every member are compounds it never saw. Their spread gives
-    ``predict(X, return_std=True)``; their out-of-bag residuals calibrate
-    :meth:`predict_interval` (out-of-bag conformal prediction, Johansson et al. 2014).
+    on the training *compounds* (near-duplicate compositions are one compound) outside one of
+    ``n_estimators`` folds of compounds (``bagging="kfold"``), so the out-of-bag rows of every
+    member are compounds it never saw. Their spread gives ``predict(X, return_std=True)``; their
+    out-of-bag residuals calibrate :meth:`predict_interval` (CV+-style conformal prediction,
+    Barber et al. 2021; out-of-bag conformal with ``bagging="bootstrap"``, Johansson et al.
+    2014).
     Targets with many exact zeros
     (band gaps of metals, magnetic moments of non-magnets) get a hurdle automatically: every member
     is a classifier for zero vs non-zero plus a regressor on the non-zero rows.
@@ -85,14 +87,18 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         error (``source_scores_`` records the scores). A list: exactly these sources. None: no source
         (the no-transfer ablation).
     n_estimators : int, default=8
-        Bagged members (at least 2). With 8, about 85 % of the training rows have the two or
-        more out-of-bag members their calibration residual needs, and a fit on 1,000 rows stays
-        within a minute on one core.
-    bagging : {"bootstrap", "kfold"}, default="bootstrap"
-        How each member's training compounds are drawn. ``"bootstrap"``: a bootstrap sample of
-        compounds (about 63 % of them, some repeated); ``"kfold"``: the complement of one of
+        Bagged members (at least 2): a stable spread, each member trained on 7/8 of the
+        compounds (with ``bagging="kfold"``), and a fit on 1,000 rows within a minute on one
+        core.
+    bagging : {"kfold", "bootstrap"}, default="kfold"
+        How each member's training compounds are drawn. ``"kfold"``: the complement of one of
         ``n_estimators`` folds of compounds (``(n_estimators - 1) / n_estimators`` of them, none
-        repeated; every row is out-of-bag for exactly one member).
+        repeated; every row is out-of-bag for exactly one member, whose residual calibrates the
+        intervals); ``"bootstrap"``: a bootstrap sample of compounds (about 63 % of them, some
+        repeated; the earlier default). Chosen on development sets outside the
+        benchmark: ``"kfold"`` had 4 to 6 % lower error than ``"bootstrap"`` on metallic-glass
+        temperatures (one and three temperatures per alloy) and tied on steel yield strengths,
+        with the same interval coverage.
     max_iter : int, default=300
         Boosting iterations of each member.
     learning_rate : float, default=0.1
@@ -145,7 +151,8 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     classifiers_ : list or None
         Fitted zero / non-zero classifiers when ``hurdle_``.
     oob_prediction_ : ndarray of shape (n_samples,)
-        Out-of-bag prediction of each training row (NaN when every member saw its compound).
+        Out-of-bag prediction of each training row (NaN when every member saw its compound,
+        which ``bagging="kfold"`` never leaves).
     oob_residuals_ : ndarray
         Sorted absolute out-of-bag residuals of the training rows that have out-of-bag members
         (with ``networks``: the blend's residuals on the hold-out compounds, each computed with
@@ -175,7 +182,7 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         composition_features=("magpie_full", "megnet16"),
         sources="auto",
         n_estimators=8,
-        bagging="bootstrap",
+        bagging="kfold",
         max_iter=300,
         learning_rate=0.1,
         max_features=0.5,
@@ -379,10 +386,14 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     def predict_interval(self, X, alpha=0.1):
         """Prediction intervals that contain the target with probability about ``1 - alpha``.
 
-        Out-of-bag conformal prediction (U. Johansson, H. Boström, T. Löfström, H. Linusson,
-        *Mach. Learn.* 97, 155, 2014): every training row has an out-of-bag prediction from the
-        members that never saw its compound; the interval is ``prediction ± q`` with ``q`` the
-        ``ceil((n + 1)(1 - alpha))``-th smallest of the ``n`` out-of-bag absolute residuals. The
+        Every training row has an out-of-bag prediction from the members that never saw its
+        compound (with ``bagging="kfold"``, the one member whose fold held it: CV+-style
+        conformal prediction, R. F. Barber, E. J. Candès, A. Ramdas, R. J. Tibshirani, *Ann.
+        Statist.* 49, 486, 2021, with the residual quantile added to the ensemble's prediction;
+        with ``"bootstrap"``, out-of-bag conformal prediction, U. Johansson, H. Boström,
+        T. Löfström, H. Linusson, *Mach. Learn.* 97, 155, 2014); the interval is
+        ``prediction ± q`` with ``q`` the ``ceil((n + 1)(1 - alpha))``-th smallest of the ``n``
+        out-of-bag absolute residuals. The
         guarantee is marginal (on average over new compounds like the training ones), not per
         compound; the members' spread (``predict(X, return_std=True)``) tells which rows are less
         certain. With a hurdle and non-negative training targets, the lower bound is clipped at 0.
