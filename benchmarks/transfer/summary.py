@@ -439,9 +439,9 @@ def published_section(out: Path) -> list[str]:
             lines.append(f"| {r.dataset} | {r.model} | {_ci(r.mae, r.mae_low, r.mae_high, 4)} | "
                          + ("reference |  |" if pd.isna(getattr(r, "diff", np.nan)) else
                             f"{_pct(r)} | {r.verdict} |"))  # fmt: skip
-        abl = compound_bootstrap(preds[preds["model"].isin([MODEL, ABLATION])], reference=ABLATION)
-        abl = abl[abl["model"] == MODEL]
-        if not abl.empty:
+        if {MODEL, ABLATION} <= set(preds["model"]):
+            abl = compound_bootstrap(_same_seeds(preds, [MODEL, ABLATION]), reference=ABLATION)
+            abl = abl[abl["model"] == MODEL]
             lines += ["", "Transfer credited by the ablation (`transfer` minus `transfer_nosource`, "
                       "paired): " + "; ".join(f"{r.dataset} {_pct(r)}, {r.verdict}"
                                               for r in abl.itertuples()) + "."]  # fmt: skip
