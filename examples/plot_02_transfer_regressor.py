@@ -61,8 +61,9 @@ model.source_scores_.round(3)
 # Predictions with 90 % intervals
 # -------------------------------
 # `predict_interval(X, alpha=0.1)` is meant to hold the measured value for 90 % of compounds like
-# the training ones. It is calibrated on the out-of-bag residuals of the training compounds and
-# scaled by the members' spread, so it is wider where the members disagree.
+# the training ones. It is calibrated on the out-of-bag residuals of the training compounds (each
+# from the member that never saw that compound); its width is the same for every row, while the
+# members' spread (`return_std`) tells which rows are less certain.
 pred, std = model.predict(X[test], return_std=True)
 lower, upper = model.predict_interval(X[test], alpha=0.1).T
 inside = (y[test] >= lower) & (y[test] <= upper)
