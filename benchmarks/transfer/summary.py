@@ -26,22 +26,29 @@ PAGE = Path(__file__).resolve().parents[2] / "docs" / "benchmarks" / "transfer.m
 _SUITE = "python benchmarks/transfer/suite.py --out benchmarks/results/transfer"
 #: The runs behind the page (what was run, not the protocol's full cross product).
 COMMANDS = [
+    "# TransferRegressor with its current defaults (bagging='kfold') and its ablation",
+    f"{_SUITE} --parts grouped --seeds 0 --models transfer transfer_nosource",
+    f"{_SUITE} --parts grouped --seeds 1 2 --models transfer",
+    f"{_SUITE} --parts matbench crossprop --seeds 0 --models transfer transfer_nosource",
+    "# the bar, the random forest and the classifier (TransferClassifier keeps bagging='bootstrap')",
     f"{_SUITE} --parts grouped matbench crossprop classification --seeds 0",
     f"{_SUITE} --parts grouped --seeds 0 1 2 --models transfer hgb_magpie_full "
     "--report-dir docs/benchmarks/transfer/grouped-3seeds",
-    f"{_SUITE} --parts grouped --seeds 1 2 --models transfer_nosource rf_magpie",
+    f"{_SUITE} --parts grouped --seeds 1 2 --models rf_magpie",
+    f"{_SUITE} --parts classification-matbench --seeds 0",
     f"{_SUITE} --parts grouped --seeds 0 --models xprop cromel --datasets efe "
     "matbench_expt_gap gtt_trg kingsbury_formation_enthalpy crossprop_expt_deltae "
     "crossprop_expt_bandgap",
-    f"{_SUITE} --parts grouped --seeds 0 1 2 --models transfer_net --datasets efe "
-    "kingsbury_formation_enthalpy gtt_trg crossprop_expt_deltae",
+    "# the earlier default (bagging='bootstrap'): the runs of transfer (seeds 0-2), "
+    "transfer_nosource (seeds 0-2) and transfer_net (seeds 0-2 on efe, kingsbury, gtt_trg, "
+    "crossprop_expt_deltae) made before the change, their rows kept as transfer_bootstrap, "
+    "transfer_nosource_bootstrap and transfer_net_bootstrap",
     "# the other packages' models, each in an environment that has it (see the section above)",
     f"{_SUITE} --parts grouped --seeds 0 --models roost --datasets efe matbench_expt_gap gtt_trg "
     "kingsbury_formation_enthalpy crossprop_expt_deltae crossprop_expt_bandgap",
     f"{_SUITE} --parts grouped --seeds 1 2 --models roost --datasets efe matbench_expt_gap gtt_trg "
     "kingsbury_formation_enthalpy crossprop_expt_deltae",
     f"{_SUITE} --parts grouped --seeds 0 --models crabnet --datasets efe gtt_trg mrl_seebeck mrl_zt",
-    f"{_SUITE} --parts classification-matbench --seeds 0",
 ]
 BAR, MODEL, ABLATION = "hgb_magpie_full", "transfer", "transfer_nosource"
 #: ``TransferRegressor(bagging="bootstrap")``, the earlier default, evaluated first (its rows
@@ -269,8 +276,9 @@ METHODS = {
     "cromel": "`CroMELRegressor()` (fine-tuned from `cromel-offline-cosine`)",
     "transfer_net": "`TransferRegressor(networks=['elemnet-small-mp-eform'])` (the optional "
     "network member, blended on a hold-out of 20 % of the training compounds)",
-    "transfer_net_bootstrap": 'the same with `bagging="bootstrap"` (the earlier default; '
-    "not rerun with the current one)",
+    "transfer_net_bootstrap": "`TransferRegressor(networks=['elemnet-small-mp-eform'], "
+    'bagging="bootstrap")` (the optional network member with the earlier default; not rerun '
+    "with the current one)",
 }
 #: The network member and the model it is compared with (same bagging).
 NETWORK_PAIRS = (("transfer_net", MODEL), ("transfer_net_bootstrap", EARLIER))
@@ -369,7 +377,9 @@ NOT_RUN = [
     "CrabNet 737 s on EFE, Roost 301 s on matbench_expt_gap, TransferRegressor 56 and 194 s), "
     "and on ESTM and the other MRL sets (Roost takes no temperature input; CrabNet takes it "
     "through `extend_features`, run on MRL Seebeck and zT only: about 6–10 minutes per fold of "
-    "573 rows on one core)."
+    '573 rows on one core). With the current default (`bagging="kfold"`): the ablation on '
+    "seeds 1 and 2, the optional network member and the rf CV+ intervals on seeds 1 and 2 "
+    "(CPU time)."
 ]
 
 
