@@ -37,7 +37,8 @@ def kfold_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
     n_groups = inverse.max() + 1
     if n_groups < int(n_bags):
         raise ValueError(
-            f"bagging='kfold' needs at least n_estimators={n_bags} compounds, got {n_groups}"
+            f"bagging='kfold' needs at least n_estimators={n_bags} compounds, got {n_groups}: "
+            "lower n_estimators or use bagging='bootstrap'"
         )
     fold_of_group = rng.permutation(n_groups) % int(n_bags)
     fold = fold_of_group[inverse]
