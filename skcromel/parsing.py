@@ -451,6 +451,10 @@ class ParsedCompositions:
         rows = np.asarray(rows, dtype=np.int64)
         if rows.ndim != 1 or np.any(np.diff(rows) <= 0):
             raise ValueError("rows must be increasing row indices")
+        if len(rows) == self.n_rows and (
+            not len(rows) or (rows[0], rows[-1]) == (0, len(rows) - 1)
+        ):
+            return self  # every row, in order (nothing to copy)
         bounds = self.bounds
         counts = bounds[rows + 1] - bounds[rows]
         offsets = np.cumsum(counts) - counts  # first entry of each taken row, in the result

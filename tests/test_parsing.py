@@ -380,5 +380,6 @@ def test_take_is_the_parse_of_the_rows_taken():
         np.testing.assert_array_equal(taken.valid, direct.valid)
         # example errors keep the row of the original input
         assert [e.row for e in taken.errors] == ([1] if 1 in rows else [])
+    assert parsed.take(range(len(X))) is parsed  # every row: nothing copied
     with pytest.raises(ValueError, match="increasing"):
         parsed.take([2, 0])

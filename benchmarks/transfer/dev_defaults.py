@@ -39,11 +39,13 @@ VARIANTS = {
 def characteristic_temperatures(data_home=None):
     """One row per MDF alloy report and characteristic temperature (Tg, Tx, Tl), ``kind`` 0/1/2;
     values outside 250-2000 K (the file's x10 typos) dropped."""
-    from skcromel.datasets import get_dataset_info, load_dataset
-    from skcromel.datasets._loaders import Dataset
+    from dataclasses import replace
+
+    from skcromel.datasets import Dataset, ensure_files, get_dataset_info
+    from skcromel.parsing import reduced_formulas
 
     info = get_dataset_info("mdf_glass_tg")
-    path = load_dataset("mdf_glass_tg", data_home).metadata["paths"][0]
+    path = ensure_files(info, data_home)[0]
     df = pd.read_csv(path, usecols=["Composition", "Tg_[K]", "Tx_[K]", "Tl_[K]"])
     parts = []
     for kind, column in enumerate(["Tg_[K]", "Tx_[K]", "Tl_[K]"]):
@@ -51,10 +53,6 @@ def characteristic_temperatures(data_home=None):
         part = part[(part["T"] > 250) & (part["T"] < 2000)]
         parts.append(part.assign(kind=float(kind)))
     df = pd.concat(parts, ignore_index=True)
-    from dataclasses import replace
-
-    from skcromel.parsing import reduced_formulas
-
     X = pd.DataFrame({"composition": df["Composition"].astype(str), "kind": df["kind"]})
     info = replace(
         info,

@@ -187,7 +187,7 @@ class _TransferBase(BaseEstimator):
         parts = []
         for start in range(0, len(values), PREDICT_BATCH_ROWS):
             rows = slice(start, start + PREDICT_BATCH_ROWS)
-            batch = parsed.take(np.arange(len(values))[rows])
+            batch = parsed.take(np.arange(start, min(start + PREDICT_BATCH_ROWS, len(values))))
             table = self.features_._table(values[rows], extras[rows], batch, self.columns_)
             parts.append(predict_batch(*self._usable(*table)))
         if isinstance(parts[0], tuple):

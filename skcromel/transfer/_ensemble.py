@@ -15,12 +15,17 @@ from sklearn.base import clone
 __all__: list[str] = []  # internal to skcromel.transfer
 
 
+def _group_index(groups: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(index, n)``: each row's group as an integer in ``0 .. n - 1``."""
+    _, inverse = np.unique(groups, return_inverse=True)
+    inverse = inverse.ravel()
+    return inverse, int(inverse.max()) + 1
+
+
 def bootstrap_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
     """Yield ``(weights, oob)`` per bag: row weights (draw counts of each row's group) and the
     boolean mask of rows whose group was not drawn."""
-    _, inverse = np.unique(groups, return_inverse=True)
-    inverse = inverse.ravel()
-    n_groups = inverse.max() + 1
+    inverse, n_groups = _group_index(groups)
     for _ in range(int(n_bags)):
         draws = np.bincount(rng.randint(n_groups, size=n_groups), minlength=n_groups)
         weights = draws[inverse].astype(np.float64)
@@ -32,9 +37,7 @@ def kfold_bags(groups: np.ndarray, n_bags: int, rng: np.random.RandomState):
     dealt at random into ``n_bags`` folds and bag ``k`` holds every row outside fold ``k`` once
     (weight 1), so each member sees ``(n_bags - 1) / n_bags`` of the compounds, no row is
     repeated, and every row is out-of-bag for exactly one member (CV+-style calibration)."""
-    _, inverse = np.unique(groups, return_inverse=True)
-    inverse = inverse.ravel()
-    n_groups = inverse.max() + 1
+    inverse, n_groups = _group_index(groups)
     if n_groups < int(n_bags):
         raise ValueError(
             f"bagging='kfold' needs at least n_estimators={n_bags} compounds, got {n_groups}: "
