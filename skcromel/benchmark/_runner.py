@@ -304,7 +304,11 @@ def _fingerprint(estimator) -> str:
     which abbreviates long ones), so a changed model never reuses a cache."""
     import joblib
 
-    return joblib.hash(_params_for_hash(estimator.get_params(deep=True)))[:12]
+    params = _params_for_hash(estimator.get_params(deep=True))
+    context = getattr(estimator, "_benchmark_context", None)
+    if callable(context) and context():  # e.g. the candidates of sources="auto"
+        params["__context__"] = context()
+    return joblib.hash(params)[:12]
 
 
 def _params_for_hash(params):

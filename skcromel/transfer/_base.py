@@ -19,13 +19,14 @@ __all__ = ["AUTO_SOURCES"]
 
 
 #: The pretrained sources ``sources="auto"`` scores (all ship with skcromel): the four ElemNet
-#: cross-property sources and the CHGNet-taught CroMEL source. Fixed before the evaluation of
-#: the transfer estimators; other sources (the zoo, your own) are used by naming them.
+#: cross-property sources (Materials Project formation energy and band gap; OQMD formation
+#: enthalpy and volume per atom, the versions trained on the full OQMD tables) and the
+#: CHGNet-taught CroMEL source. Other sources (the zoo, your own) are used by naming them.
 AUTO_SOURCES = (
     "elemnet-small-mp-eform",
     "elemnet-small-mp-gap",
-    "elemnet-small-oqmd-hform",
-    "elemnet-small-oqmd-vol",
+    "elemnet-small-oqmd-hform-full",
+    "elemnet-small-oqmd-vol-full",
     "cromel-chgnet",
 )
 
@@ -200,6 +201,13 @@ class _TransferBase(BaseEstimator):
         if isinstance(self.random_state, np.random.RandomState):
             self._random_base = self.random_state.randint(2**31 - 1)
         return self._features_and_groups(X, groups)
+
+    def _benchmark_context(self) -> dict:
+        """What the fitted model depends on beyond its parameters, for the benchmark runner's
+        cache key: the candidates of ``sources="auto"`` (a changed :data:`AUTO_SOURCES` is a
+        changed model)."""
+        auto = isinstance(self.sources, str) and self.sources == "auto"
+        return {"auto_sources": tuple(default_sources())} if auto else {}
 
     def __sklearn_tags__(self):
         return composition_input_tags(super().__sklearn_tags__())

@@ -326,3 +326,17 @@ def test_comparison_plot_against_published(tmp_path):
     path = comparison_plot(summary, tmp_path / "cmp.png")
     assert path is not None and path.stat().st_size > 1000
     assert comparison_plot(summary[summary.dataset == "not_published"], tmp_path / "x.png") is None
+
+
+def test_fingerprint_sees_the_auto_source_candidates(monkeypatch):
+    """A changed candidate list of ``sources="auto"`` is a changed model (a new cache key); a
+    model without sources keeps its key."""
+    from skcromel.transfer import TransferRegressor, _base
+
+    auto, none = TransferRegressor(), TransferRegressor(sources=None)
+    before = runner_mod._fingerprint(auto), runner_mod._fingerprint(none)
+    assert auto._benchmark_context() == {"auto_sources": tuple(_base.default_sources())}
+    assert none._benchmark_context() == {}
+    monkeypatch.setattr(_base, "AUTO_SOURCES", _base.AUTO_SOURCES[:-1])
+    assert runner_mod._fingerprint(auto) != before[0]
+    assert runner_mod._fingerprint(none) == before[1]

@@ -102,3 +102,24 @@ def test_classification_section_pairs_losses_over_compounds(summary, tmp_path):
     assert cells[4].endswith("better") and cells[6].endswith("better")  # error rate, Brier
     assert cells[7] == "0.9000 ± 0.0000" and cells[8] == "0.8000 ± 0.0000"
     assert "matbench_glass: error rate" in text and "tie" in text.split("ablation")[1]
+
+
+def test_earlier_defaults_each_get_a_table(summary, tmp_path):
+    shift = {"transfer": 0.10, "transfer_valtest": 0.12, "transfer_bootstrap": 0.15,
+             "hgb_magpie_full": 0.20}  # fmt: skip
+    preds = _predictions({m: [0, 1] for m in shift}, shift=shift)
+    part = tmp_path / "grouped"
+    part.mkdir()
+    preds.to_csv(part / "predictions_grouped-kfold.aaaa.csv", index=False)
+    text = "\n".join(summary.earlier_default_section(tmp_path))
+    previous, first = text.split("### Against the first default")
+    assert previous.startswith("### Against the previous default")
+    for block, name in ((previous, "transfer_valtest"), (first, "transfer_bootstrap")):
+        assert f"Rows `{name}`" in block
+        row = next(line for line in block.splitlines() if line.startswith("| efe |"))
+        cells = [c.strip() for c in row.split("|")[1:-1]]
+        assert cells[1] == "0, 1" and cells[5] == "better" and cells[6].endswith("better")
+    # a cache without earlier rows gives no section
+    current_only = preds[preds["model"].isin(["transfer", "hgb_magpie_full"])]
+    current_only.to_csv(part / "predictions_grouped-kfold.aaaa.csv", index=False)
+    assert summary.earlier_default_section(tmp_path) == []
