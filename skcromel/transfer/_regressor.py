@@ -66,8 +66,10 @@ class TransferRegressor(RegressorMixin, _TransferBase):
     (band gaps of metals, magnetic moments of non-magnets) get a hurdle automatically: every member
     is a classifier for zero vs non-zero plus a regressor on the non-zero rows.
 
-    Every default below was fixed before any evaluation on the benchmark datasets (chosen on
-    development sets outside them) and is the same for every dataset.
+    Every default below is the same for every dataset and was chosen without the benchmark
+    folds: on development sets outside the benchmark, or (the candidates of ``sources="auto"``)
+    on the sources' own held-out rows. Two of them (``bagging`` and the candidate sources) were
+    changed after earlier evaluations; the user guide says why and how.
 
     Parameters
     ----------
