@@ -19,31 +19,16 @@ import json
 
 import numpy as np
 import pandas as pd
-from compare_retrained import _predict, _table  # noqa: E402  (script beside this one)
+from compare_retrained import _predict, card_split  # noqa: E402  (script beside this one)
 
 from skcromel.config import get_data_home
-from skcromel.cross_property import benchmark_compositions, prepare_pretraining_data, source_table
+from skcromel.cross_property import benchmark_compositions
 from skcromel.registry import list_pretrained
 
 PAIRS = {
     "elemnet-small-oqmd-hform": "elemnet-small-oqmd-hform-full",
     "elemnet-small-oqmd-vol": "elemnet-small-oqmd-vol-full",
 }
-
-
-def _split(card, home, bench):
-    """The card's pretraining split, row indices into its own table."""
-    df, files = _table(card, home)
-    values, _ = source_table(card, home)
-    prep = prepare_pretraining_data(
-        values,
-        df["target"].to_numpy(dtype=float),
-        exclude=bench,
-        exclude_tol=card["data"]["exclusion"]["tol"],
-        random_state=card["settings"]["random_state"],
-    )
-    assert len(prep["valid_idx"]) == card["data"]["n_rows_validation"], card["name"]
-    return prep, files
 
 
 def main(argv=None):
@@ -55,8 +40,8 @@ def main(argv=None):
     cards = list_pretrained(details=True)
     rows = []
     for part, full in PAIRS.items():
-        prep_part, files_part = _split(cards[part], home, bench)
-        prep_full, files_full = _split(cards[full], home, bench)
+        prep_part, files_part = card_split(cards[part], home, bench)
+        prep_full, files_full = card_split(cards[full], home, bench)
         # the partial table's files are the last files of the full table's list
         assert files_full[len(files_full) - len(files_part) :] == files_part
         offset = sum(

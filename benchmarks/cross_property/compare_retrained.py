@@ -76,6 +76,22 @@ def _table(card, home):
     return pd.concat([pd.read_csv(home / f) for f in files], ignore_index=True), files
 
 
+def card_split(card, home, bench):
+    """``(prep, files)``: the pretraining split of a card of the current exclusion rule, rebuilt
+    (row indices into the card's own table), and the table's files."""
+    df, files = _table(card, home)
+    values, _ = source_table(card, home)
+    prep = prepare_pretraining_data(
+        values,
+        df["target"].to_numpy(dtype=float),
+        exclude=bench,
+        exclude_tol=card["data"]["exclusion"]["tol"],
+        random_state=card["settings"]["random_state"],
+    )
+    assert len(prep["valid_idx"]) == card["data"]["n_rows_validation"], card["name"]
+    return prep, files
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--new-dirs", required=True, help="comma list of folders with the new sources")
@@ -116,16 +132,7 @@ def main(argv=None):
                 )
             assert len(prep_old["valid_idx"]) == old_card["data"]["n_rows_validation"]
             # new split on the new table (may be a superset: full OQMD = train + val + test)
-            df_new, files_new = _table(new_card, home)
-            values, _ = source_table(new_card, home)
-            prep_new = prepare_pretraining_data(
-                values,
-                df_new["target"].to_numpy(dtype=float),
-                exclude=bench,
-                exclude_tol=new_card["data"]["exclusion"]["tol"],
-                random_state=new_card["settings"]["random_state"],
-            )
-            assert len(prep_new["valid_idx"]) == new_card["data"]["n_rows_validation"]
+            prep_new, files_new = card_split(new_card, home, bench)
             # map old-table rows into the new table (the old files are a suffix of the new list)
             offset = sum(
                 len(pd.read_csv(home / f)) for f in files_new[: len(files_new) - len(files_old)]
