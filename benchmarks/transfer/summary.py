@@ -177,7 +177,7 @@ def grouped_section(out: Path) -> list[str]:
         "before these runs, except two changes made after earlier evaluations and compared with "
         "them below: `bagging`, chosen on development sets outside the benchmark, and the "
         'candidates of `sources="auto"` (the OQMD sources trained on the full tables instead '
-        "of 30 % of them, chosen by the sources' own validation error). Seeds (each seed a "
+        "of 30 % of them, chosen by the sources' own held-out error). Seeds (each seed a "
         "different grouped split): `TransferRegressor` and "
         f"HGB {_seeds_text(preds, MODEL)}; `rf_magpie` {_seeds_text(preds, 'rf_magpie') or '–'}; "
         "the ablation "
@@ -316,8 +316,8 @@ METHODS = {
     "transfer_net": "`TransferRegressor(networks=['elemnet-small-mp-eform'])` (the optional "
     "network member, blended on a hold-out of 20 % of the training compounds)",
     "transfer_net_bootstrap": "`TransferRegressor(networks=['elemnet-small-mp-eform'], "
-    'bagging="bootstrap")` (the optional network member with the earlier default; not rerun '
-    "with the current one)",
+    'bagging="bootstrap")` (the optional network member with the first default: bootstrap '
+    "bagging and the earlier source list; not rerun with the current one)",
 }
 #: The network member and the model it is compared with (same bagging).
 NETWORK_PAIRS = (("transfer_net", MODEL), ("transfer_net_bootstrap", EARLIER))
@@ -416,9 +416,8 @@ NOT_RUN = [
     "CrabNet 737 s on EFE, Roost 301 s on matbench_expt_gap, TransferRegressor 56 and 194 s), "
     "and on ESTM and the other MRL sets (Roost takes no temperature input; CrabNet takes it "
     "through `extend_features`, run on MRL Seebeck and zT only: about 6–10 minutes per fold of "
-    '573 rows on one core). With the current default (`bagging="kfold"`): the ablation on '
-    "seeds 1 and 2, the optional network member and the rf CV+ intervals on seeds 1 and 2 "
-    "(CPU time)."
+    "573 rows on one core). With the current default: the optional network member (its rows "
+    "are the first default's), and the rf CV+ intervals on seeds 1 and 2 (CPU time)."
 ]
 
 
@@ -481,7 +480,9 @@ def published_section(out: Path) -> list[str]:
         table = compound_bootstrap(preds, reference=BAR)
         lines += [f"## {title}", "",
                   "Configuration fixed before these folds were seen (the defaults). Composition "
-                  "only: no computed value of the same compound is used.", "",
+                  "only: no computed value of the same compound is used. Rows "
+                  f"`{PREVIOUS}` and `{EARLIER}` (with its ablation) are the earlier defaults "
+                  "(see above).", "",
                   "| dataset | model | MAE [95 % CI over compounds] | Δ vs HGB | verdict |",
                   "|---|---|---|---|---|"]  # fmt: skip
         for r in table.itertuples():
