@@ -85,9 +85,10 @@ class TransferRegressor(RegressorMixin, _TransferBase):
         Pretrained sources whose frozen features are offered to the learner. ``"auto"``: each
         of :data:`~skcromel.transfer.AUTO_SOURCES` (four shipped ElemNet sources: Materials
         Project formation energy and band gap, OQMD formation enthalpy and volume per atom
-        trained on the full OQMD tables; and the shipped CHGNet-taught CroMEL source) is scored by paired, compound-grouped 3-fold CV on
-        the training rows, and kept only when it lowers the error by more than one standard
-        error (``source_scores_`` records the scores). A list: exactly these sources. None: no source
+        trained on the full OQMD tables; and the shipped CHGNet-taught CroMEL source) is scored
+        by paired, compound-grouped 3-fold CV on the training rows, and kept only when it
+        lowers the error by more than one standard error (``source_scores_`` records the
+        scores). A list: exactly these sources. None: no source
         (the no-transfer ablation).
     n_estimators : int, default=8
         Bagged members (at least 2): a stable spread, each member trained on 7/8 of the
