@@ -18,8 +18,7 @@ import argparse
 import json
 
 import numpy as np
-import pandas as pd
-from compare_retrained import _predict, card_split  # noqa: E402  (script beside this one)
+from compare_retrained import _predict, card_split, common_validation_rows  # noqa: E402  (script beside this one)
 
 from skcromel.config import get_data_home
 from skcromel.cross_property import benchmark_compositions
@@ -42,13 +41,9 @@ def main(argv=None):
     for part, full in PAIRS.items():
         prep_part, files_part = card_split(cards[part], home, bench)
         prep_full, files_full = card_split(cards[full], home, bench)
-        # the partial table's files are the last files of the full table's list
-        assert files_full[len(files_full) - len(files_part) :] == files_part
-        offset = sum(
-            len(pd.read_csv(home / f)) for f in files_full[: len(files_full) - len(files_part)]
+        common = common_validation_rows(
+            prep_part["valid_idx"], len(prep_part["values"]), prep_full, files_part, files_full
         )
-        part_valid_in_full = set((prep_part["valid_idx"] + offset).tolist())
-        common = np.array(sorted(part_valid_in_full & set(prep_full["valid_idx"].tolist())))
         values, y = prep_full["values"][common], prep_full["y"][common]
         row = {"target": cards[full]["target"], "n_common_validation_rows": int(len(common))}
         errors = {}

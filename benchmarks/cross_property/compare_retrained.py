@@ -92,6 +92,15 @@ def card_split(card, home, bench):
     return prep, files
 
 
+def common_validation_rows(valid_part, n_part, prep_full, files_part, files_full) -> np.ndarray:
+    """Rows of the larger table (``prep_full``) in both validation splits, as sorted indices into
+    it: ``valid_part`` indexes a table of ``n_part`` rows read from ``files_part``, which are the
+    last files of ``files_full``, so its row ``i`` is row ``i + offset`` of the larger table."""
+    assert files_full[len(files_full) - len(files_part) :] == files_part
+    offset = len(prep_full["values"]) - n_part  # the rows of the files before the shared ones
+    return np.intersect1d(np.asarray(valid_part) + offset, prep_full["valid_idx"])
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--new-dirs", required=True, help="comma list of folders with the new sources")
@@ -134,12 +143,9 @@ def main(argv=None):
             # new split on the new table (may be a superset: full OQMD = train + val + test)
             prep_new, files_new = card_split(new_card, home, bench)
             # map old-table rows into the new table (the old files are a suffix of the new list)
-            offset = sum(
-                len(pd.read_csv(home / f)) for f in files_new[: len(files_new) - len(files_old)]
+            common = common_validation_rows(
+                prep_old["valid_idx"], len(df_old), prep_new, files_old, files_new
             )
-            assert files_new[len(files_new) - len(files_old) :] == files_old
-            old_valid_in_new = set((prep_old["valid_idx"] + offset).tolist())
-            common = np.array(sorted(old_valid_in_new & set(prep_new["valid_idx"].tolist())))
             vals = prep_new["values"][common]
             y = prep_new["y"][common]
             mae_old = float(np.mean(np.abs(_predict(old_dir, vals) - y)))

@@ -306,8 +306,9 @@ def _fingerprint(estimator) -> str:
 
     params = _params_for_hash(estimator.get_params(deep=True))
     context = getattr(estimator, "_benchmark_context", None)
-    if callable(context) and context():  # e.g. the candidates of sources="auto"
-        params["__context__"] = context()
+    context = context() if callable(context) else {}
+    if context:  # e.g. the candidates of sources="auto"
+        params["__context__"] = context
     return joblib.hash(params)[:12]
 
 
